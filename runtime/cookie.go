@@ -1,0 +1,188 @@
+package runtime
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// SameSite values for CookieOptions.SameSite.
+const (
+	SameSiteLax    = "lax"
+	SameSiteStrict = "strict"
+	SameSiteNone   = "none"
+	// SameSiteOmit leaves the attribute out (React Router's sameSite: false).
+	SameSiteOmit = "omit"
+)
+
+// maxCookieAge is the longest Max-Age browsers honour (400 days); longer
+// values are clamped, as React Router's cookie library does.
+const maxCookieAge = 400 * 24 * 60 * 60
+
+// maxSetCookie is the largest Set-Cookie line browsers keep.
+const maxSetCookie = 4096
+
+// CookieOptions are the cookie attributes of a session, from the schema.
+type CookieOptions struct {
+	Name        string        // cookie name; "" means "__session"
+	Path        string        // "" leaves Path out; the schema's default is "/"
+	Domain      string        // "" leaves Domain out
+	SameSite    string        // SameSiteLax (default), SameSiteStrict, SameSiteNone, SameSiteOmit
+	HTTPOnly    bool          // HttpOnly attribute
+	Secure      bool          // Secure attribute
+	Partitioned bool          // Partitioned attribute (CHIPS)
+	Priority    string        // "", "low", "medium", "high"
+	MaxAge      time.Duration // 0: a browser-session cookie (no Max-Age)
+}
+
+// validate applies React Router's cookie checks and net/http's name and
+// attribute checks. Config.DisableSecure has been applied already, so it is
+// checked against what will really be sent.
+func (c *CookieOptions) validate() error {
+	if c.Name == "" {
+		c.Name = "__session"
+	}
+	if c.SameSite == "" {
+		c.SameSite = SameSiteLax
+	}
+	hc := http.Cookie{Name: c.Name, Value: "x", Path: c.Path, Domain: c.Domain}
+	if err := hc.Valid(); err != nil {
+		return fmt.Errorf("%w: cookie: %v", ErrConfig, err)
+	}
+	switch c.SameSite {
+	case SameSiteLax, SameSiteStrict, SameSiteNone, SameSiteOmit:
+	default:
+		return fmt.Errorf("%w: cookie %q: unknown SameSite %q (want lax, strict or none)", ErrConfig, c.Name, c.SameSite)
+	}
+	switch strings.ToLower(c.Priority) {
+	case "", "low", "medium", "high":
+	default:
+		return fmt.Errorf("%w: cookie %q: unknown Priority %q (want low, medium or high)", ErrConfig, c.Name, c.Priority)
+	}
+	if c.MaxAge < 0 {
+		return fmt.Errorf("%w: cookie %q: negative MaxAge", ErrConfig, c.Name)
+	}
+	return c.prefixRules()
+}
+
+func (c *CookieOptions) prefixRules() error {
+	switch {
+	case c.SameSite == SameSiteNone && !c.Secure:
+		return fmt.Errorf("%w: cookie %q: SameSite=None needs Secure", ErrConfig, c.Name)
+	case c.Partitioned && !c.Secure:
+		return fmt.Errorf("%w: cookie %q: Partitioned needs Secure", ErrConfig, c.Name)
+	case strings.HasPrefix(c.Name, "__Host-") && (!c.Secure || c.Path != "/" || c.Domain != ""):
+		return fmt.Errorf("%w: cookie %q: a __Host- cookie needs Secure, Path=/ and no Domain", ErrConfig, c.Name)
+	case strings.HasPrefix(c.Name, "__Secure-") && !c.Secure:
+		return fmt.Errorf("%w: cookie %q: a __Secure- cookie needs Secure", ErrConfig, c.Name)
+	}
+	return nil
+}
+
+// header holds the precomputed parts of a Set-Cookie line, so that a commit
+// only appends the value and the per-commit Max-Age/Expires.
+type header struct {
+	name        string
+	domainPath  string // "; Domain=…; Path=…"
+	tail        string // "; HttpOnly; Secure; Partitioned; Priority=…; SameSite=…"
+	destroyLine string // the whole Set-Cookie line that deletes the cookie
+	maxAge      int64  // seconds, -1 for none
+}
+
+func newHeader(c CookieOptions) header {
+	h := header{name: c.Name, maxAge: -1}
+	if c.MaxAge > 0 {
+		h.maxAge = int64(c.MaxAge / time.Second)
+	}
+	if c.Domain != "" {
+		h.domainPath += "; Domain=" + c.Domain
+	}
+	if c.Path != "" {
+		h.domainPath += "; Path=" + c.Path
+	}
+	if c.HTTPOnly {
+		h.tail += "; HttpOnly"
+	}
+	if c.Secure {
+		h.tail += "; Secure"
+	}
+	if c.Partitioned {
+		h.tail += "; Partitioned"
+	}
+	if p := strings.ToLower(c.Priority); p != "" {
+		h.tail += "; Priority=" + strings.ToUpper(p[:1]) + p[1:]
+	}
+	if c.SameSite != SameSiteOmit {
+		h.tail += "; SameSite=" + strings.ToUpper(c.SameSite[:1]) + c.SameSite[1:]
+	}
+	h.destroyLine = c.Name + "=" + h.domainPath + "; Expires=Thu, 01 Jan 1970 00:00:00 GMT" + h.tail
+	return h
+}
+
+// appendLine appends a whole Set-Cookie line for an already-escaped value,
+// in React Router's attribute order: Max-Age; Domain; Path; Expires;
+// HttpOnly; Secure; Partitioned; Priority; SameSite.
+func (h *header) appendLine(b []byte, value []byte, o commitOptions) []byte {
+	b = append(b, h.name...)
+	b = append(b, '=')
+	b = append(b, value...)
+	maxAge := h.maxAge
+	if o.hasMaxAge {
+		maxAge = min(max(o.maxAge, 0), maxCookieAge)
+	}
+	if maxAge >= 0 {
+		b = append(b, "; Max-Age="...)
+		b = strconv.AppendInt(b, min(maxAge, maxCookieAge), 10)
+	}
+	b = append(b, h.domainPath...)
+	if !o.expires.IsZero() {
+		b = append(b, "; Expires="...)
+		b = o.expires.UTC().AppendFormat(b, http.TimeFormat)
+	}
+	return append(b, h.tail...)
+}
+
+// A CommitOption changes one commit: remember-me logins use WithMaxAge or
+// WithExpires to make a persistent cookie.
+type CommitOption func(*commitOptions)
+
+type commitOptions struct {
+	maxAge    int64
+	hasMaxAge bool
+	expires   time.Time
+}
+
+// WithMaxAge sets the cookie's Max-Age for this commit (whole seconds,
+// clamped to 0…400 days), overriding the schema's maxAge. For server
+// storage it also sets how long the store keeps the data.
+func WithMaxAge(d time.Duration) CommitOption {
+	return func(o *commitOptions) { o.maxAge, o.hasMaxAge = int64(d/time.Second), true }
+}
+
+// WithExpires sets the cookie's Expires attribute for this commit. For
+// server storage it also sets how long the store keeps the data.
+func WithExpires(t time.Time) CommitOption {
+	return func(o *commitOptions) { o.expires = t }
+}
+
+// cookieValue returns the value of the first cookie called name in a Cookie
+// header, as React Router's parser does: pairs split at ';', names and
+// values trimmed of spaces, the first of a repeated name wins. Quotes are
+// not stripped: a quoted value then fails to verify and reads as empty, as
+// it does in React Router.
+func cookieValue(header, name string) (string, bool) {
+	for header != "" {
+		var pair string
+		pair, header, _ = strings.Cut(header, ";")
+		k, v, ok := strings.Cut(pair, "=")
+		if !ok {
+			continue
+		}
+		if strings.TrimSpace(k) == name {
+			return strings.TrimSpace(v), true
+		}
+	}
+	return "", false
+}

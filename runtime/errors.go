@@ -1,0 +1,69 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Errors about cookies. GetSession never returns these: a cookie that fails
+// reads as an empty session, as in React Router. Session.ReadError tells an
+// app why, so that it can log tampering.
+var (
+	// ErrTampered means no configured secret verifies the cookie's signature
+	// (or the value is not signed at all).
+	ErrTampered = errors.New("sessiongen: cookie signature does not verify")
+	// ErrMalformed means the signature verifies but the payload is not
+	// base64 of UTF-8 JSON.
+	ErrMalformed = errors.New("sessiongen: cookie payload is not valid")
+)
+
+// ErrConfig is wrapped by every error that NewStorage returns for a bad
+// Config or Spec.
+var ErrConfig = errors.New("sessiongen: bad configuration")
+
+// A TooLargeError is returned by CommitSession when the whole Set-Cookie line
+// would exceed the 4096 bytes browsers keep. No header is written.
+// errors.Is(err, ErrTooLarge) matches it.
+type TooLargeError struct {
+	Name  string // cookie name
+	Size  int    // bytes the Set-Cookie line would have
+	Limit int    // 4096
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("sessiongen: cookie %q too large: Set-Cookie would be %d bytes, browsers keep at most %d (store less, or use server storage)", e.Name, e.Size, e.Limit)
+}
+
+// Is makes errors.Is(err, ErrTooLarge) true.
+func (e *TooLargeError) Is(target error) bool { return target == ErrTooLarge }
+
+// ErrTooLarge matches a *TooLargeError with errors.Is.
+var ErrTooLarge = errors.New("sessiongen: cookie too large")
+
+// A StoreError wraps a failure of the session Store (database down, disk
+// full). GetSession and CommitSession return it; they never turn it into an
+// empty session.
+type StoreError struct {
+	Op  string // "read", "create", "update", "delete", "revoke"
+	Err error
+}
+
+func (e *StoreError) Error() string { return "sessiongen: store " + e.Op + ": " + e.Err.Error() }
+
+// Unwrap returns the store's own error.
+func (e *StoreError) Unwrap() error { return e.Err }
+
+// An EncodeError is returned by CommitSession when a value set on the
+// session could not be encoded as JSON (a MarshalJSON method failed, for
+// example). Nothing is written.
+type EncodeError struct {
+	Key string
+	Err error
+}
+
+func (e *EncodeError) Error() string {
+	return fmt.Sprintf("sessiongen: cannot encode key %q: %v", e.Key, e.Err)
+}
+
+// Unwrap returns the encoder's error.
+func (e *EncodeError) Unwrap() error { return e.Err }

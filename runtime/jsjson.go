@@ -1,0 +1,242 @@
+package runtime
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// Values are stored as JSON, written the way JavaScript's JSON.stringify
+// writes them so that a cookie made here has the bytes React Router would
+// make for the same data: '<', '>', '&', U+2028 and U+2029 are not escaped;
+// control characters use \b \f \n \r \t or lower-case \u00XX; NaN and
+// ±Infinity become null; -0 is 0; floats use the shortest form that
+// round-trips, in exponent form below 1e-6 and from 1e21.
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSString appends s as a JSON string literal. Invalid UTF-8 becomes
+// U+FFFD, as encoding/json does.
+func appendJSString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, "\ufffd"...)
+			i++
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// appendJSFloat appends f as JSON.stringify would.
+func appendJSFloat(b []byte, f float64, bits int) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(b, "null"...)
+	}
+	if f == 0 {
+		return append(b, '0')
+	}
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs < 1e-6 || abs >= 1e21 {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, bits)
+	if format == 'e' {
+		// Go writes e-07, JavaScript e-7.
+		n := len(b)
+		if n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+// Encode returns the JSON encoding of v as React Router would store it.
+// Basic types, []string and time.Time take a reflection-free path; other
+// types go through encoding/json (so MarshalJSON methods are honoured), with
+// HTML escaping off and U+2028/U+2029 written raw.
+func Encode[T any](v T) ([]byte, error) {
+	return appendValue(nil, v)
+}
+
+func appendValue[T any](b []byte, v T) ([]byte, error) {
+	switch x := any(v).(type) {
+	case string:
+		return appendJSString(b, x), nil
+	case bool:
+		return strconv.AppendBool(b, x), nil
+	case int:
+		return strconv.AppendInt(b, int64(x), 10), nil
+	case int64:
+		return strconv.AppendInt(b, x, 10), nil
+	case int32:
+		return strconv.AppendInt(b, int64(x), 10), nil
+	case uint:
+		return strconv.AppendUint(b, uint64(x), 10), nil
+	case uint64:
+		return strconv.AppendUint(b, x, 10), nil
+	case float64:
+		return appendJSFloat(b, x, 64), nil
+	case float32:
+		return appendJSFloat(b, float64(x), 32), nil
+	case time.Duration:
+		return strconv.AppendInt(b, int64(x), 10), nil
+	case []string:
+		if x == nil {
+			return append(b, "null"...), nil
+		}
+		b = append(b, '[')
+		for i, s := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSString(b, s)
+		}
+		return append(b, ']'), nil
+	}
+	return appendReflect(b, v)
+}
+
+func appendReflect(b []byte, v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return b, err
+	}
+	out := bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})
+	return appendUnescapeLineSeps(b, out), nil
+}
+
+// appendUnescapeLineSeps copies JSON text, turning encoding/json's \u2028 and
+// \u2029 escapes back into the raw characters JavaScript writes.
+func appendUnescapeLineSeps(b, js []byte) []byte {
+	for i := 0; i < len(js); i++ {
+		c := js[i]
+		if c != '\\' || i+1 >= len(js) {
+			b = append(b, c)
+			continue
+		}
+		if js[i+1] == 'u' && i+5 < len(js) && string(js[i+2:i+5]) == "202" && (js[i+5] == '8' || js[i+5] == '9') {
+			b = utf8.AppendRune(b, rune(0x2020+int(js[i+5]-'0')))
+			i += 5
+			continue
+		}
+		b = append(b, c, js[i+1])
+		i++
+	}
+	return b
+}
+
+// Decode decodes raw JSON into a T. It reports false for JSON null and for
+// values that are not a T (a string where an int is declared, an integer
+// that overflows). Integers are parsed from their digits, never through
+// float64, so an int64 of 2^60 round-trips exactly.
+func Decode[T any](raw []byte) (T, bool) {
+	var v T
+	if len(raw) == 0 || string(raw) == "null" {
+		return v, false
+	}
+	switch p := any(&v).(type) {
+	case *string:
+		if raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 {
+			*p = string(raw[1 : len(raw)-1])
+			return v, true
+		}
+	case *bool:
+		switch string(raw) {
+		case "true":
+			*p = true
+			return v, true
+		case "false":
+			return v, true
+		}
+		return v, false
+	case *int:
+		n, ok := parseInt(raw, strconv.IntSize)
+		*p = int(n)
+		return v, ok
+	case *int64:
+		n, ok := parseInt(raw, 64)
+		*p = n
+		return v, ok
+	case *float64:
+		f, err := strconv.ParseFloat(string(raw), 64)
+		*p = f
+		return v, err == nil && raw[0] != '"'
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		var zero T
+		return zero, false
+	}
+	return v, true
+}
+
+// parseInt parses a JSON integer literal without allocating.
+func parseInt(raw []byte, bits int) (int64, bool) {
+	neg := raw[0] == '-'
+	digits := raw
+	if neg {
+		digits = raw[1:]
+	}
+	if len(digits) == 0 || len(digits) > 19 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	limit := uint64(1) << (bits - 1)
+	if neg {
+		if n > limit {
+			return 0, false
+		}
+		return -int64(n), true
+	}
+	if n >= limit {
+		return 0, false
+	}
+	return int64(n), true
+}

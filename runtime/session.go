@@ -1,0 +1,179 @@
+package runtime
+
+import (
+	"context"
+)
+
+// flashPrefix and flashSuffix wrap flash keys in the data, as React Router
+// stores them: flash "message" lives under "__flash_message__".
+const (
+	flashPrefix = "__flash_"
+	flashSuffix = "__"
+)
+
+// FlashKey returns the key under which the flash value of key is stored.
+func FlashKey(key string) string { return flashPrefix + key + flashSuffix }
+
+// A Session is the untyped session the generated code wraps. Its methods
+// follow React Router's session object (get, set, has, unset, flash) over
+// raw JSON values; the generated accessors add the types.
+//
+// A Session is meant for one request; it is not safe for concurrent use.
+type Session struct {
+	data    object
+	id      string // server storage: the store's id; "" for new and cookie sessions
+	ctx     context.Context
+	readErr error
+
+	// changed lists the keys set or removed since the session was read, in
+	// order, for server storage's patch; modified is true when anything
+	// changed (the middleware commits only then).
+	changed  []string
+	modified bool
+	encErr   error
+}
+
+// NewSession returns an empty session, for tests and header-level callers.
+func NewSession() *Session { return &Session{ctx: context.Background()} }
+
+// ID returns the id of a server-side session, or "" for a cookie session
+// and a session that has not been committed yet.
+func (s *Session) ID() string { return s.id }
+
+// Context returns the context of the request the session was read from.
+func (s *Session) Context() context.Context {
+	if s.ctx == nil {
+		return context.Background()
+	}
+	return s.ctx
+}
+
+// ReadError tells why the request's cookie was not used: nil when there was
+// no cookie or it was valid, otherwise ErrTampered, ErrMalformed or an
+// expiry error. GetSession never fails for these; this lets apps log them.
+func (s *Session) ReadError() error { return s.readErr }
+
+// Modified reports whether the session changed since it was read (a value
+// set or removed, a flash consumed), so that it needs a commit.
+func (s *Session) Modified() bool { return s.modified }
+
+// Raw returns the JSON of key as stored, and whether it is set.
+func (s *Session) Raw(key string) ([]byte, bool) { return s.data.get(key) }
+
+// Has reports whether key is set, either as a value or as a flash value
+// (React Router's session.has).
+func (s *Session) Has(key string) bool {
+	return s.data.has(key) || s.data.has(FlashKey(key))
+}
+
+// SetRaw stores raw JSON under key. raw must be valid JSON; the generated
+// setters guarantee it.
+func (s *Session) SetRaw(key string, raw []byte) {
+	s.data.set(key, raw)
+	s.touch(key)
+}
+
+// Unset removes key. Like React Router's unset, it leaves a flash value of
+// the same name alone.
+func (s *Session) Unset(key string) {
+	if s.data.remove(key) {
+		s.touch(key)
+	}
+}
+
+// FlashRaw sets a flash value: readable once, by PopFlashRaw.
+func (s *Session) FlashRaw(key string, raw []byte) { s.SetRaw(FlashKey(key), raw) }
+
+// PopFlashRaw returns the flash value of key and removes it from the
+// session, so that it is gone after the next commit.
+func (s *Session) PopFlashRaw(key string) ([]byte, bool) {
+	fk := FlashKey(key)
+	raw, ok := s.data.get(fk)
+	if ok {
+		s.data.remove(fk)
+		s.touch(fk)
+	}
+	return raw, ok
+}
+
+// Keys returns the keys in the session, in the order they are stored.
+func (s *Session) Keys() []string {
+	keys := make([]string, len(s.data.entries))
+	for i, e := range s.data.entries {
+		keys[i] = e.key
+	}
+	return keys
+}
+
+// JSON returns the session data as a JSON object, as a cookie would carry it.
+func (s *Session) JSON() []byte { return s.data.appendJSON(nil) }
+
+func (s *Session) touch(key string) {
+	s.modified = true
+	for _, k := range s.changed {
+		if k == key {
+			return
+		}
+	}
+	s.changed = append(s.changed, key)
+}
+
+// setErr records the first encoding error; CommitSession returns it.
+func (s *Session) setErr(key string, err error) {
+	if s.encErr == nil {
+		s.encErr = &EncodeError{Key: key, Err: err}
+	}
+}
+
+// patch returns the changes since the session was read.
+func (s *Session) patch() Patch {
+	var p Patch
+	for _, k := range s.changed {
+		if raw, ok := s.data.get(k); ok {
+			p.Set = append(p.Set, Field{Key: k, Value: raw})
+		} else {
+			p.Delete = append(p.Delete, k)
+		}
+	}
+	return p
+}
+
+func (s *Session) clearChanges() {
+	s.changed = s.changed[:0]
+	s.modified = false
+}
+
+// Get returns the value of key decoded as a T. It reports false when the
+// key is unset or its JSON is not a T; it never panics.
+func Get[T any](s *Session, key string) (T, bool) {
+	raw, ok := s.data.get(key)
+	if !ok {
+		var zero T
+		return zero, false
+	}
+	return Decode[T](raw)
+}
+
+// Set encodes v and stores it under key. An encoding error is kept and
+// returned by the next CommitSession.
+func Set[T any](s *Session, key string, v T) {
+	raw, err := appendValue(nil, v)
+	if err != nil {
+		s.setErr(key, err)
+		return
+	}
+	s.SetRaw(key, raw)
+}
+
+// Flash encodes v and stores it as the flash value of key.
+func Flash[T any](s *Session, key string, v T) { Set(s, FlashKey(key), v) }
+
+// Pop returns the flash value of key decoded as a T and removes it.
+func Pop[T any](s *Session, key string) (T, bool) {
+	raw, ok := s.PopFlashRaw(key)
+	if !ok {
+		var zero T
+		return zero, false
+	}
+	return Decode[T](raw)
+}

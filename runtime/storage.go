@@ -1,0 +1,365 @@
+package runtime
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+)
+
+// SupportPackageIsVersion1 is referenced by generated code, so that a file
+// generated for a newer runtime fails to compile against an older one
+// instead of misbehaving.
+const SupportPackageIsVersion1 = true
+
+// MinSecretLen is the shortest secret accepted without
+// Config.AllowWeakSecrets: 32 bytes, the size of the HMAC-SHA256 key.
+const MinSecretLen = 32
+
+// A Spec describes one session of the schema. Generated code fills it in;
+// apps do not need to.
+type Spec struct {
+	Name     string        // the schema's session name, for messages
+	Cookie   CookieOptions // cookie attributes
+	Server   bool          // storage: server
+	OwnerKey string        // the index key (`index: true`), or ""
+}
+
+// Config is what an app supplies at run time to a generated NewXStorage.
+type Config struct {
+	// Secrets sign the cookie. The first signs; all verify, so a new secret
+	// is put first and an old one kept after it until its cookies expire.
+	// Each must be at least MinSecretLen bytes unless AllowWeakSecrets.
+	Secrets []string
+	// AllowWeakSecrets accepts secrets shorter than MinSecretLen, for an
+	// existing deployment (a React Router app sharing the cookie) whose
+	// secret cannot change yet. Empty secrets are refused even so.
+	AllowWeakSecrets bool
+	// Store keeps server-side session data (schema `storage: server`). Nil
+	// means an in-memory store for this process.
+	Store Store
+	// DisableSecure drops the Secure attribute, for local development over
+	// plain HTTP. The schema's value is what production gets; set this from
+	// the environment (e.g. only when APP_ENV=dev), never unconditionally.
+	DisableSecure bool
+	// Now returns the current time; nil means time.Now. For tests.
+	Now func() time.Time
+}
+
+// A Storage reads, commits and destroys the sessions of one Spec. It is safe
+// for concurrent use. Generated XStorage types wrap it.
+type Storage struct {
+	spec   Spec
+	cookie CookieOptions
+	hdr    header
+	sign   *signer
+	store  Store
+	now    func() time.Time
+}
+
+// NewStorage checks cfg and spec and returns a Storage. Every error wraps
+// ErrConfig.
+func NewStorage(spec Spec, cfg Config) (*Storage, error) {
+	if err := checkSecrets(cfg); err != nil {
+		return nil, err
+	}
+	c := spec.Cookie
+	if cfg.DisableSecure {
+		c.Secure = false
+	}
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	st := &Storage{spec: spec, cookie: c, hdr: newHeader(c), sign: newSigner(cfg.Secrets), now: cfg.Now}
+	if st.now == nil {
+		st.now = time.Now
+	}
+	if spec.Server {
+		st.store = cfg.Store
+		if st.store == nil {
+			st.store = defaultMemoryStore()
+		}
+	}
+	return st, nil
+}
+
+func checkSecrets(cfg Config) error {
+	if len(cfg.Secrets) == 0 {
+		return fmt.Errorf("%w: Config.Secrets is empty: a signed cookie needs at least one secret (generate one with: head -c 32 /dev/urandom | base64)", ErrConfig)
+	}
+	for i, s := range cfg.Secrets {
+		if s == "" {
+			return fmt.Errorf("%w: Config.Secrets[%d] is empty", ErrConfig, i)
+		}
+		if len(s) < MinSecretLen && !cfg.AllowWeakSecrets {
+			return fmt.Errorf("%w: Config.Secrets[%d] is %d bytes; at least %d are needed (set Config.AllowWeakSecrets to keep an existing shorter secret)", ErrConfig, i, len(s), MinSecretLen)
+		}
+	}
+	return nil
+}
+
+// Spec returns the session's spec with the cookie options in force.
+func (st *Storage) Spec() Spec {
+	sp := st.spec
+	sp.Cookie = st.cookie
+	return sp
+}
+
+// Store returns the server-side store, or nil for cookie storage.
+func (st *Storage) Store() Store { return st.store }
+
+// GetSession reads the session of r. A missing, tampered or undecodable
+// cookie gives a new empty session and a nil error; only a store failure is
+// an error.
+func (st *Storage) GetSession(r *http.Request) (*Session, error) {
+	return st.GetSessionHeader(r.Context(), r.Header.Get("Cookie"))
+}
+
+// GetSessionHeader is GetSession for callers without an *http.Request: it
+// takes the Cookie header's value.
+func (st *Storage) GetSessionHeader(ctx context.Context, cookieHeader string) (*Session, error) {
+	s := &Session{ctx: ctx}
+	wire, ok := cookieValue(cookieHeader, st.cookie.Name)
+	if !ok || wire == "" {
+		return s, nil
+	}
+	payload, err := st.sign.verify(percentDecode(wire))
+	if err != nil {
+		s.readErr = err
+		return s, nil
+	}
+	if st.store != nil {
+		return st.readServer(ctx, s, payload)
+	}
+	data, ok := parseObject(payload)
+	if !ok {
+		s.readErr = ErrMalformed
+		return s, nil
+	}
+	s.data = data
+	return s, nil
+}
+
+// CommitSession writes the session's Set-Cookie header to w (and, for
+// server storage, its data to the store).
+func (st *Storage) CommitSession(w http.ResponseWriter, s *Session, opts ...CommitOption) error {
+	line, err := st.CommitSessionHeader(s, opts...)
+	if err != nil {
+		return err
+	}
+	w.Header().Add("Set-Cookie", line)
+	return nil
+}
+
+// CommitSessionHeader is CommitSession for callers without an
+// http.ResponseWriter: it returns the Set-Cookie header's value.
+func (st *Storage) CommitSessionHeader(s *Session, opts ...CommitOption) (string, error) {
+	if s.encErr != nil {
+		return "", s.encErr
+	}
+	var o commitOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	var payload []byte
+	if st.store != nil {
+		id, err := st.commitServer(s, o)
+		if err != nil {
+			return "", err
+		}
+		payload = appendJSString(make([]byte, 0, len(id)+2), id)
+	} else {
+		payload = s.data.appendJSON(make([]byte, 0, 256))
+	}
+	line, err := st.line(payload, o)
+	if err != nil {
+		return "", err
+	}
+	s.clearChanges()
+	return line, nil
+}
+
+// line builds the Set-Cookie line for a payload, refusing one that is too
+// large for browsers.
+func (st *Storage) line(payload []byte, o commitOptions) (string, error) {
+	signed := st.sign.appendSigned(make([]byte, 0, 4*len(payload)/3+48), payload)
+	b := make([]byte, 0, len(signed)+len(signed)/8+len(st.hdr.name)+len(st.hdr.domainPath)+len(st.hdr.tail)+64)
+	b = st.hdr.appendLine(b, appendURIComponent(make([]byte, 0, len(signed)+len(signed)/4), signed), o)
+	if len(b) > maxSetCookie {
+		return "", &TooLargeError{Name: st.cookie.Name, Size: len(b), Limit: maxSetCookie}
+	}
+	return string(b), nil
+}
+
+// DestroySession expires the cookie and, for server storage, deletes the
+// data.
+func (st *Storage) DestroySession(w http.ResponseWriter, s *Session) error {
+	line, err := st.DestroySessionHeader(s)
+	if err != nil {
+		return err
+	}
+	w.Header().Add("Set-Cookie", line)
+	return nil
+}
+
+// DestroySessionHeader is DestroySession returning the Set-Cookie value.
+func (st *Storage) DestroySessionHeader(s *Session) (string, error) {
+	if st.store != nil && s.id != "" {
+		if err := st.store.Delete(s.Context(), s.id); err != nil {
+			return "", &StoreError{Op: "delete", Err: err}
+		}
+	}
+	s.data = object{}
+	s.id = ""
+	s.clearChanges()
+	return st.hdr.destroyLine, nil
+}
+
+// newID returns 256 random bits as 64 hex digits.
+func newID() string {
+	var b [32]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func (st *Storage) readServer(ctx context.Context, s *Session, payload []byte) (*Session, error) {
+	id, ok := Decode[string](payload)
+	if !ok || !validID(id) {
+		s.readErr = ErrMalformed
+		return s, nil
+	}
+	rec, err := st.store.Read(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		// An id the store does not know is never adopted: the next commit
+		// creates a new one.
+		return s, nil
+	}
+	if err != nil {
+		return nil, &StoreError{Op: "read", Err: err}
+	}
+	data, ok := parseObject(rec.Data)
+	if !ok {
+		return nil, &StoreError{Op: "read", Err: fmt.Errorf("data of session is not a JSON object")}
+	}
+	s.id, s.data = id, data
+	return s, nil
+}
+
+func validID(id string) bool {
+	if len(id) != 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if unhex(id[i]) < 0 || ('A' <= id[i] && id[i] <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// expiry is how long the store keeps data after this commit: the commit's
+// Expires or Max-Age, else the schema's maxAge; zero (never) when the
+// cookie is a browser-session cookie.
+func (st *Storage) expiry(o commitOptions) time.Time {
+	now := st.now()
+	switch {
+	case !o.expires.IsZero():
+		return o.expires
+	case o.hasMaxAge:
+		return now.Add(time.Duration(min(max(o.maxAge, 0), maxCookieAge)) * time.Second)
+	case st.hdr.maxAge >= 0:
+		return now.Add(time.Duration(st.hdr.maxAge) * time.Second)
+	}
+	return time.Time{}
+}
+
+// commitServer writes the session to the store and returns its id: a new
+// session is created under a fresh id; a known one gets only its changes,
+// so concurrent requests that change different keys both persist.
+func (st *Storage) commitServer(s *Session, o commitOptions) (string, error) {
+	ctx := s.Context()
+	exp := st.expiry(o)
+	if s.id != "" {
+		p := s.patch()
+		p.Expires = exp
+		if st.spec.OwnerKey != "" && slices.Contains(s.changed, st.spec.OwnerKey) {
+			owner := st.owner(s)
+			p.Owner = &owner
+		}
+		err := st.store.Update(ctx, s.id, p)
+		if err == nil {
+			return s.id, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return "", &StoreError{Op: "update", Err: err}
+		}
+		// The data expired or was destroyed meanwhile: start a new session
+		// under a new id rather than re-creating the old one.
+	}
+	rec := Record{Data: s.data.appendJSON(nil), Expires: exp, Owner: st.owner(s)}
+	for range 3 {
+		id := newID()
+		err := st.store.Create(ctx, id, rec)
+		if err == nil {
+			s.id = id
+			return id, nil
+		}
+		if !errors.Is(err, ErrIDTaken) {
+			return "", &StoreError{Op: "create", Err: err}
+		}
+	}
+	return "", &StoreError{Op: "create", Err: ErrIDTaken}
+}
+
+// owner returns the index key's value as a plain string ("" when unset).
+func (st *Storage) owner(s *Session) string {
+	if st.spec.OwnerKey == "" {
+		return ""
+	}
+	raw, ok := s.data.get(st.spec.OwnerKey)
+	if !ok {
+		return ""
+	}
+	if v, ok := Decode[string](raw); ok {
+		return v
+	}
+	return string(raw)
+}
+
+// RegenerateID gives a server-side session a new id and deletes the data
+// under the old one, so that an id known before login (session fixation) is
+// useless after it. Call it at login, then commit. For cookie storage it
+// does nothing: there is no id.
+func (st *Storage) RegenerateID(s *Session) error {
+	if st.store == nil || s.id == "" {
+		return nil
+	}
+	old := s.id
+	s.id = ""
+	s.changed = s.changed[:0]
+	s.modified = true
+	if err := st.store.Delete(s.Context(), old); err != nil {
+		return &StoreError{Op: "delete", Err: err}
+	}
+	return nil
+}
+
+// RevokeOwner deletes every server-side session whose index key
+// (`index: true` in the schema) equals owner, for example after a password
+// change, and reports how many. It returns ErrNoOwnerIndex when the schema
+// has no index key or the store does not implement OwnerIndex.
+func (st *Storage) RevokeOwner(ctx context.Context, owner string) (int, error) {
+	idx, ok := st.store.(OwnerIndex)
+	if !ok || st.spec.OwnerKey == "" {
+		return 0, ErrNoOwnerIndex
+	}
+	n, err := idx.DeleteByOwner(ctx, owner)
+	if err != nil {
+		return n, &StoreError{Op: "revoke", Err: err}
+	}
+	return n, nil
+}
