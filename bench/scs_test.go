@@ -1,0 +1,152 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync/atomic"
+	"testing"
+
+	"github.com/alexedwards/scs/v2"
+)
+
+// scs: a SessionManager with its default memory store, used the way its
+// users run it, through the LoadAndSave middleware. The cookie carries a
+// token; the values are gob-encoded in the store.
+
+// flashKeySCS is where the flash message lives: scs has no flash values, an
+// app Puts a key and PopStrings it.
+const flashKeySCS = "flash." + flashKey
+
+// scsManager is an scs.SessionManager whose ErrorFunc keeps the error it is
+// given (a store or codec failure), for scsHandler to report.
+type scsManager struct {
+	*scs.SessionManager
+	failed atomic.Pointer[error]
+}
+
+func newSCSManager() *scsManager {
+	sm := &scsManager{SessionManager: scs.New()}
+	sm.Cookie.Name = cookieName
+	sm.Cookie.Secure = true
+	sm.Cookie.Persist = false // a browser-session cookie, as sessiongen's and gorilla's here
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		sm.failed.Store(&err)
+		http.Error(w, "session error", http.StatusInternalServerError)
+	}
+	return sm
+}
+
+// scsHandler wraps fn in LoadAndSave and reports fn's error, or the error
+// scs passed to its ErrorFunc. Each request needs its own handler when they
+// run concurrently.
+func scsHandler(sm *scsManager, fn func(ctx context.Context) error) handler {
+	var err error
+	h := sm.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err = fn(r.Context())
+	}))
+	return func(w http.ResponseWriter, r *http.Request) error {
+		err = nil
+		h.ServeHTTP(w, r)
+		if p := sm.failed.Load(); p != nil {
+			return *p
+		}
+		return err
+	}
+}
+
+func newSCS(tb testing.TB) *impl {
+	sm := newSCSManager()
+	readTwo := func(ctx context.Context) error {
+		uid, ok1 := sm.Get(ctx, keyUserID).(string)
+		theme, ok2 := sm.Get(ctx, keyTheme).(string)
+		return checkRead(uid, ok1, theme, ok2)
+	}
+	im := &impl{
+		name: "scs",
+		read: scsHandler(sm, readTwo),
+		write: scsHandler(sm, func(ctx context.Context) error {
+			sm.Put(ctx, keyUserID, valUserID)
+			sm.Put(ctx, keyTheme, valTheme)
+			sm.Put(ctx, flashKeySCS, valFlash)
+			return nil
+		}),
+		roundTrip: scsHandler(sm, func(ctx context.Context) error {
+			if err := readTwo(ctx); err != nil {
+				return err
+			}
+			sm.Put(ctx, keyLastSeen, nextLastSeen)
+			return nil
+		}),
+	}
+	im.decode = func(cookie string) (v view, err error) {
+		h := scsHandler(sm, func(ctx context.Context) error {
+			if sm.Token(ctx) == "" {
+				return errors.New("scs: no session for the cookie's token")
+			}
+			v.UserID = sm.GetString(ctx, keyUserID)
+			v.Theme = sm.GetString(ctx, keyTheme)
+			v.Roles, _ = sm.Get(ctx, keyRoles).([]string)
+			v.LastSeen = sm.GetInt64(ctx, keyLastSeen)
+			v.Flash = sm.GetString(ctx, flashKeySCS)
+			return nil
+		})
+		err = h(newRespWriter(), newRequest(cookie))
+		return v, err
+	}
+	seed := scsHandler(sm, func(ctx context.Context) error {
+		sm.Put(ctx, keyUserID, valUserID)
+		sm.Put(ctx, keyTheme, valTheme)
+		sm.Put(ctx, keyRoles, valRoles)
+		sm.Put(ctx, keyLastSeen, valLastSeen)
+		sm.Put(ctx, flashKeySCS, valFlash)
+		return nil
+	})
+	w := newRespWriter()
+	if err := seed(w, newRequest("")); err != nil {
+		tb.Fatal(err)
+	}
+	im.cookie = cookiePair(setCookie(w))
+	return im
+}
+
+// newSCSShared is scs's memory store for lost writes: a commit writes every
+// value of the request's copy of the session.
+func newSCSShared(tb testing.TB) *sharedImpl {
+	sm := newSCSManager()
+	return &sharedImpl{
+		name: "scs",
+		create: func() (string, error) {
+			w := newRespWriter()
+			err := scsHandler(sm, func(ctx context.Context) error {
+				sm.Put(ctx, keyUserID, valUserID)
+				return nil
+			})(w, newRequest(""))
+			return cookiePair(setCookie(w)), err
+		},
+		update: func(cookie, key string, loaded func()) error {
+			return scsHandler(sm, func(ctx context.Context) error {
+				if sm.Token(ctx) == "" {
+					return errors.New("scs: the shared session was not found")
+				}
+				loaded()
+				sm.Put(ctx, key, true)
+				return nil
+			})(newRespWriter(), newRequest(cookie))
+		},
+		has: func(cookie string, keys []string) (n int, err error) {
+			err = scsHandler(sm, func(ctx context.Context) error {
+				if sm.Token(ctx) == "" {
+					return errors.New("scs: the shared session was not found")
+				}
+				for _, k := range keys {
+					if sm.Exists(ctx, k) {
+						n++
+					}
+				}
+				return nil
+			})(newRespWriter(), newRequest(cookie))
+			return n, err
+		},
+	}
+}
