@@ -66,6 +66,10 @@ func (s *Session) Has(key string) bool {
 	return s.data.has(key) || s.data.has(FlashKey(key))
 }
 
+// HasValue reports whether key is set as a value (a flash value of the same
+// name does not count). The generated HasX methods use it.
+func (s *Session) HasValue(key string) bool { return s.data.has(key) }
+
 // SetRaw stores raw JSON under key. raw must be valid JSON; the generated
 // setters guarantee it.
 func (s *Session) SetRaw(key string, raw []byte) {

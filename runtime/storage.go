@@ -363,3 +363,16 @@ func (st *Storage) RevokeOwner(ctx context.Context, owner string) (int, error) {
 	}
 	return n, nil
 }
+
+// OwnerOf returns v as the owner string stores index: a string as it is,
+// any other value as its JSON text (an integer id 42 becomes "42").
+func OwnerOf[T any](v T) string {
+	raw, err := Encode(v)
+	if err != nil {
+		return ""
+	}
+	if s, ok := Decode[string](raw); ok {
+		return s
+	}
+	return string(raw)
+}

@@ -1,0 +1,46 @@
+package main
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+)
+
+//go:embed starter.yaml
+var starter []byte
+
+// runInit writes a commented starter schema, never over an existing file.
+func runInit(args []string, stdout, stderr io.Writer) int {
+	path := "sessions.yaml"
+	switch len(args) {
+	case 0:
+	case 1:
+		path = args[0]
+	default:
+		fmt.Fprintln(stderr, "sessiongen: usage: sessiongen init [FILE]")
+		return 2
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		fmt.Fprintf(stderr, "sessiongen: %s exists already; not overwriting it\n", path)
+		return 1
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "sessiongen: %v\n", err)
+		return 1
+	}
+	if _, err := f.Write(starter); err != nil {
+		f.Close()
+		fmt.Fprintf(stderr, "sessiongen: %v\n", err)
+		return 1
+	}
+	if err := f.Close(); err != nil {
+		fmt.Fprintf(stderr, "sessiongen: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "wrote %s; generate with: sessiongen -schema %s\n", path, path)
+	return 0
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	udiff "github.com/aymanbagabas/go-udiff"
+	"github.com/sessiongen/sessiongen/generator"
+)
+
+const usage = `usage: sessiongen -schema FILE [-o FILE] [-check]
+       sessiongen init [FILE]
+
+Generates typed session accessors from a YAML schema (see go doc
+github.com/sessiongen/sessiongen/cmd/sessiongen).
+
+  -schema FILE  the YAML schema (required)
+  -o FILE       output file (default: the schema's name with _gen.go)
+  -check        write nothing; print a diff and exit 1 if the output is stale
+  -version      print the version
+`
+
+// run is the whole command, testable: it returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "init" {
+		return runInit(args[1:], stdout, stderr)
+	}
+	fs := flag.NewFlagSet("sessiongen", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	schema := fs.String("schema", "", "")
+	out := fs.String("o", "", "")
+	check := fs.Bool("check", false, "")
+	version := fs.Bool("version", false, "")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usage)
+			return 0
+		}
+		fmt.Fprintf(stderr, "sessiongen: %v (see sessiongen -h)\n", err)
+		return 2
+	}
+	switch {
+	case *version:
+		fmt.Fprintln(stdout, "sessiongen", moduleVersion())
+		return 0
+	case fs.NArg() > 0:
+		fmt.Fprintf(stderr, "sessiongen: unexpected argument %q (see sessiongen -h)\n", fs.Arg(0))
+		return 2
+	case *schema == "":
+		fmt.Fprintln(stderr, "sessiongen: missing -schema FILE (see sessiongen -h)")
+		return 2
+	}
+	if *out == "" {
+		*out = strings.TrimSuffix(*schema, filepath.Ext(*schema)) + "_gen.go"
+	}
+	return generate(*schema, *out, *check, stdout, stderr)
+}
+
+func generate(schema, out string, check bool, stdout, stderr io.Writer) int {
+	src, err := os.ReadFile(schema)
+	if err != nil {
+		fmt.Fprintf(stderr, "sessiongen: %v\n", err)
+		if errors.Is(err, os.ErrNotExist) {
+			return 2
+		}
+		return 1
+	}
+	source, err := filepath.Rel(filepath.Dir(out), schema)
+	if err != nil {
+		source = filepath.Base(schema)
+	}
+	code, err := generator.Generate(src, generator.Options{Filename: schema, Source: source})
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	old, err := os.ReadFile(out)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintf(stderr, "sessiongen: %v\n", err)
+		return 1
+	}
+	if bytes.Equal(old, code) {
+		return 0
+	}
+	if check {
+		fmt.Fprint(stdout, udiff.Unified(out+" (on disk)", out+" (generated)", string(old), string(code)))
+		fmt.Fprintf(stderr, "sessiongen: %s is stale: run sessiongen -schema %s -o %s\n", out, schema, out)
+		return 1
+	}
+	if err := writeAtomic(out, code); err != nil {
+		fmt.Fprintf(stderr, "sessiongen: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// writeAtomic writes data to a temporary file beside path and renames it
+// over path, so that a reader never sees half a file.
+func writeAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// moduleVersion returns the version of the sessiongen module this binary
+// was built from ("(devel)" in a checkout).
+func moduleVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	if info.Main.Path == "github.com/sessiongen/sessiongen" {
+		return info.Main.Version
+	}
+	for _, m := range info.Deps {
+		if m.Path == "github.com/sessiongen/sessiongen" {
+			return m.Version
+		}
+	}
+	return info.Main.Version
+}

@@ -1,0 +1,302 @@
+package generator
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// checkCookie applies the cookie rules browsers and React Router enforce.
+// f holds the cookie's YAML fields, for positions; a rule about a default
+// value points at the cookie mapping's first field.
+func (l *loader) checkCookie(what string, c Cookie, f map[string]*yaml.Node) {
+	at := func(names ...string) Pos {
+		for _, n := range names {
+			if v := f[n]; v != nil {
+				return pos(v)
+			}
+		}
+		for _, v := range f {
+			return pos(v) // any field: the cookie mapping is there
+		}
+		return Pos{1, 1}
+	}
+	if !validCookieName(c.Name) {
+		l.d.add(at("name"), "%s: name %q is not a valid cookie name (letters, digits and !#$%%&'*+-.^_`|~ only)", what, c.Name)
+	}
+	if c.Path != "" && !strings.HasPrefix(c.Path, "/") {
+		l.d.add(at("path"), "%s: path %q must start with /", what, c.Path)
+	}
+	if strings.ContainsAny(c.Path, ";\r\n") || strings.ContainsAny(c.Domain, "; \t\r\n/") {
+		l.d.add(at("path", "domain"), "%s: path and domain may not contain ';', spaces, '/' (domain) or line breaks", what)
+	}
+	switch c.SameSite {
+	case "lax", "strict", "none":
+	default:
+		l.d.add(at("sameSite"), "%s: unknown sameSite %q (want lax, strict or none)", what, c.SameSite)
+	}
+	switch c.Priority {
+	case "", "low", "medium", "high":
+	default:
+		l.d.add(at("priority"), "%s: unknown priority %q (want low, medium or high)", what, c.Priority)
+	}
+	if c.SameSite == "none" && !c.Secure {
+		l.d.add(at("secure", "sameSite"), "%s: sameSite none needs secure: true (browsers refuse the cookie otherwise)", what)
+	}
+	if c.Partitioned && !c.Secure {
+		l.d.add(at("secure", "partitioned"), "%s: partitioned needs secure: true", what)
+	}
+	if strings.HasPrefix(c.Name, "__Host-") {
+		if !c.Secure {
+			l.d.add(at("secure", "name"), "%s: a __Host- cookie needs secure: true", what)
+		}
+		if c.Path != "/" {
+			l.d.add(at("path", "name"), "%s: a __Host- cookie needs path: /", what)
+		}
+		if c.Domain != "" {
+			l.d.add(at("domain"), "%s: a __Host- cookie may not have a domain", what)
+		}
+	}
+	if strings.HasPrefix(c.Name, "__Secure-") && !c.Secure {
+		l.d.add(at("secure", "name"), "%s: a __Secure- cookie needs secure: true", what)
+	}
+}
+
+// validCookieName reports whether name is an RFC 6265 token.
+func validCookieName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?={}`, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// checkSchema applies the rules that span sessions and keys: Go name
+// collisions, reserved keys, defaults, index keys.
+func (l *loader) checkSchema(s *Schema) {
+	sessionNames := map[string]*Session{}
+	cookieNames := map[string]*Session{}
+	for _, sess := range s.Sessions {
+		if sess.GoName != "" {
+			if first, ok := sessionNames[sess.GoName]; ok {
+				l.d.add(sess.Pos, "session %q and session %q both become %sSession (first at %d:%d)", sess.Name, first.Name, sess.GoName, first.Pos.Line, first.Pos.Col)
+			} else {
+				sessionNames[sess.GoName] = sess
+			}
+		}
+		ck := sess.Cookie.Name + "\x00" + sess.Cookie.Path + "\x00" + sess.Cookie.Domain
+		if first, ok := cookieNames[ck]; ok {
+			l.d.add(sess.Pos, "session %q uses cookie %q like session %q (first at %d:%d): each session needs its own cookie name", sess.Name, sess.Cookie.Name, first.Name, first.Pos.Line, first.Pos.Col)
+		} else {
+			cookieNames[ck] = sess
+		}
+		l.checkKeys(sess)
+	}
+}
+
+// A method is one generated method name and the key that produced it.
+type method struct {
+	key  *Key
+	kind string
+}
+
+func (l *loader) checkKeys(sess *Session) {
+	what := fmt.Sprintf("session %q", sess.Name)
+	methods := map[string]method{
+		"ID": {kind: "built-in method"}, "Runtime": {kind: "built-in method"},
+	}
+	// claim registers a key's method names, reporting the first that is
+	// taken (one message per key, not one per method).
+	claim := func(k *Key, kind string, names ...string) {
+		for _, name := range names {
+			prev, ok := methods[name]
+			if !ok || prev.key == k {
+				continue
+			}
+			if prev.key == nil {
+				l.d.add(k.Pos, "%s: %s %q gives method %s, which is reserved", what, kind, k.Name, name)
+			} else {
+				l.d.add(k.Pos, "%s: %s %q and %s %q both become %s (first at %d:%d)", what, kind, k.Name, prev.kind, prev.key.Name, name, prev.key.Pos.Line, prev.key.Pos.Col)
+			}
+			return
+		}
+		for _, name := range names {
+			methods[name] = method{k, kind}
+		}
+	}
+	indexes := 0
+	keyNames := map[string]*Key{}
+	for _, k := range sess.Keys {
+		if !l.checkKey(what, "key", k) {
+			continue
+		}
+		if strings.HasPrefix(k.Name, "__flash_") {
+			l.d.add(k.Pos, "%s: key %q starts with __flash_, which is reserved for flash values", what, k.Name)
+		}
+		if _, ok := keyNames[k.GoName]; !ok {
+			keyNames[k.GoName] = k
+		}
+		claim(k, "key", k.GoName, "Set"+k.GoName, "Has"+k.GoName, "Unset"+k.GoName)
+		if k.Index {
+			indexes++
+			l.checkIndex(what, sess, k, indexes)
+		}
+	}
+	for _, k := range sess.Flash {
+		if !l.checkKey(what, "flash key", k) {
+			continue
+		}
+		if key, ok := keyNames[k.GoName]; ok {
+			l.d.add(k.Pos, "%s: flash key %q and key %q both become %s (first at %d:%d): give the flash key its own name", what, k.Name, key.Name, k.GoName, key.Pos.Line, key.Pos.Col)
+		}
+		claim(k, "flash key", "Flash"+k.GoName, "Pop"+k.GoName)
+	}
+}
+
+// checkKey checks a key's name, type syntax and default; it reports false
+// when the key is too broken to check further.
+func (l *loader) checkKey(what, kind string, k *Key) bool {
+	if k.GoName == "" {
+		l.d.add(k.Pos, "%s: %s %q: name must start with a letter", what, kind, k.Name)
+		return false
+	}
+	if k.Type == nil {
+		return false
+	}
+	if msg := k.Type.firstErr(); msg != "" {
+		l.d.add(k.TypePos, "%s: %s %q: type %q: %s", what, kind, k.Name, k.Type.Src, msg)
+		return false
+	}
+	if n, ok := k.Default.(*yaml.Node); ok {
+		k.Default = l.defaultValue(what, kind, k, n)
+	}
+	return true
+}
+
+func (l *loader) checkIndex(what string, sess *Session, k *Key, n int) {
+	if !sess.Server {
+		l.d.add(k.Pos, "%s: key %q: index needs storage: server (a cookie session has no server-side record to find)", what, k.Name)
+	}
+	if n > 1 {
+		l.d.add(k.Pos, "%s: key %q: only one key may be the index", what, k.Name)
+	}
+	if k.Type.Kind != Basic || k.Type.Name == "bool" || strings.HasPrefix(k.Type.Name, "float") {
+		l.d.add(k.TypePos, "%s: key %q: an index key must be a string or an integer, not %s", what, k.Name, k.Type.Src)
+	}
+}
+
+// defaultValue converts a YAML default to the key's Go type; only basic
+// types and time.Duration may have one.
+func (l *loader) defaultValue(what, kind string, k *Key, n *yaml.Node) any {
+	bad := func(want string) any {
+		l.d.add(pos(n), "%s: %s %q: default %s is not %s", what, kind, k.Name, kindName(n), want)
+		return nil
+	}
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return bad(article(k.Type.Src))
+	}
+	t := k.Type
+	switch {
+	case t.Kind == Named && t.Path == "time" && t.Name == "Duration":
+		d, err := time.ParseDuration(n.Value)
+		if err != nil {
+			return bad("a Go duration (e.g. 30m)")
+		}
+		return d
+	case t.Kind != Basic:
+		l.d.add(pos(n), "%s: %s %q: defaults are supported for basic types and time.Duration only, not %s", what, kind, k.Name, t.Src)
+		return nil
+	case t.Name == "string":
+		return n.Value
+	case t.Name == "bool":
+		b, err := strconv.ParseBool(n.Value)
+		if err != nil || n.Tag != "!!bool" {
+			return bad("true or false")
+		}
+		return b
+	case strings.HasPrefix(t.Name, "float"):
+		f, err := strconv.ParseFloat(n.Value, 64)
+		if err != nil {
+			return bad("a number")
+		}
+		return f
+	case strings.HasPrefix(t.Name, "uint") || t.Name == "byte":
+		v, err := strconv.ParseUint(n.Value, 10, bitSize(t.Name))
+		if err != nil {
+			return bad(article(t.Name))
+		}
+		return v
+	default:
+		v, err := strconv.ParseInt(n.Value, 10, bitSize(t.Name))
+		if err != nil {
+			return bad(article(t.Name))
+		}
+		return v
+	}
+}
+
+// article puts "a" or "an" before a type name.
+func article(name string) string {
+	if strings.ContainsRune("aeiou", rune(name[0])) {
+		return "an " + name
+	}
+	return "a " + name
+}
+
+func bitSize(name string) int {
+	switch name {
+	case "int8", "uint8", "byte":
+		return 8
+	case "int16", "uint16":
+		return 16
+	case "int32", "uint32", "rune":
+		return 32
+	}
+	return 64
+}
+
+// resolveTypes loads the packages that the schema's named types come from,
+// only when there are any, and checks each type.
+func (l *loader) resolveTypes(s *Schema, dir string) {
+	paths := map[string]bool{}
+	type sessionKey struct {
+		what string
+		k    *Key
+	}
+	var all []sessionKey
+	for _, sess := range s.Sessions {
+		for _, k := range append(slices.Clip(sess.Keys), sess.Flash...) {
+			if k.Type != nil && k.Type.firstErr() == "" {
+				namedPaths(k.Type, paths)
+				all = append(all, sessionKey{fmt.Sprintf("session %q", sess.Name), k})
+			}
+		}
+	}
+	if len(paths) == 0 {
+		return
+	}
+	r, err := loadPackages(dir, paths)
+	if err != nil {
+		l.d.add(Pos{1, 1}, "cannot load packages: %v", err)
+		return
+	}
+	for _, sk := range all {
+		sk.k.Type.walk(func(t *Type) {
+			if t.Kind != Named || builtinNamed[t.Path+"."+t.Name] {
+				return
+			}
+			if msg := r.check(t); msg != "" {
+				l.d.add(sk.k.TypePos, "%s: key %q: type %q: %s", sk.what, sk.k.Name, t.Path+"."+t.Name, msg)
+			}
+		})
+	}
+}
