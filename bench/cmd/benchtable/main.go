@@ -1,0 +1,456 @@
+// Command benchtable reads `go test -bench` output from the bench module
+// and prints Markdown tables of medians per scenario and implementation,
+// with sessiongen's ratios to each peer and to the cryptographic floor.
+//
+// Usage (from bench/):
+//
+//	go test -run '^$' -bench . -benchmem -count 6 | tee out.txt
+//	go run ./cmd/benchtable out.txt
+//
+// Benchmarks are named Scenario[/key=value...]/impl=NAME. Rows whose
+// benchmark reports a unit of its own (such as lost-keys) go to a separate
+// table of that unit. Times are medians of all runs, with the median of
+// impl=harness (the loop alone) subtracted unless -raw is given.
+package main
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+
+	"golang.org/x/perf/benchfmt"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdin, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "benchtable:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	ours, floor, harness string
+	raw                  bool
+	goalScenario         string
+	goalPeer, goalFloor  float64
+	goalAllocs           float64
+}
+
+func run(args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := flag.NewFlagSet("benchtable", flag.ContinueOnError)
+	var o options
+	fs.StringVar(&o.ours, "ours", "sessiongen", "the implementation whose ratios are shown")
+	fs.StringVar(&o.floor, "floor", "floor", "the implementation that is the cryptographic floor")
+	fs.StringVar(&o.harness, "harness", "harness", "the implementation that measures the harness alone")
+	fs.BoolVar(&o.raw, "raw", false, "do not subtract the harness")
+	fs.StringVar(&o.goalScenario, "goal-scenario", "RoundTrip", "the scenario the goals apply to")
+	fs.Float64Var(&o.goalPeer, "goal-peer", 10, "goal: times faster than each peer")
+	fs.Float64Var(&o.goalFloor, "goal-floor", 3.5, "goal: at most this many times the floor")
+	fs.Float64Var(&o.goalAllocs, "goal-allocs", 8, "goal: at most this many allocations")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: benchtable [flags] [file ...]   (no file: standard input)")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	d := newData()
+	if fs.NArg() == 0 {
+		if err := d.read(stdin, "stdin"); err != nil {
+			return err
+		}
+	}
+	for _, name := range fs.Args() {
+		f, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		err = d.read(f, name)
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	if len(d.cells) == 0 {
+		return errors.New("no benchmark results in the input")
+	}
+	w := bufio.NewWriter(stdout)
+	render(w, d, o)
+	return w.Flush()
+}
+
+// Standard units, as benchfmt tidies them.
+const (
+	unitTime   = "sec/op"
+	unitBytes  = "B/op"
+	unitAllocs = "allocs/op"
+)
+
+// A cell is every measurement of one benchmark (scenario × impl).
+type cell struct {
+	values map[string][]float64 // unit → one value per run
+}
+
+type cellKey struct{ scenario, impl string }
+
+type data struct {
+	cells      map[cellKey]*cell
+	scenarios  []string // in order of first appearance
+	impls      []string
+	extraUnits map[string][]string // scenario → its own units, in order
+	machine    []string            // "cpu: …" and the like, once each
+	procs      string
+}
+
+func newData() *data {
+	return &data{cells: map[cellKey]*cell{}, extraUnits: map[string][]string{}}
+}
+
+func (d *data) read(r io.Reader, fileName string) error {
+	br := benchfmt.NewReader(r, fileName)
+	for br.Scan() {
+		res, ok := br.Result().(*benchfmt.Result)
+		if !ok {
+			continue // unit metadata; syntax errors are other lines of go test
+		}
+		scenario, impl, procs := splitName(res.Name)
+		if impl == "" {
+			continue // not one of ours: no impl= part
+		}
+		if procs != "" {
+			d.procs = procs
+		}
+		for _, key := range []string{"goos", "goarch", "cpu"} {
+			if v := res.GetConfig(key); v != "" {
+				line := key + ": " + v
+				if !slices.Contains(d.machine, line) {
+					d.machine = append(d.machine, line)
+				}
+			}
+		}
+		k := cellKey{scenario, impl}
+		c := d.cells[k]
+		if c == nil {
+			c = &cell{values: map[string][]float64{}}
+			d.cells[k] = c
+		}
+		if !slices.Contains(d.scenarios, scenario) {
+			d.scenarios = append(d.scenarios, scenario)
+		}
+		if !slices.Contains(d.impls, impl) {
+			d.impls = append(d.impls, impl)
+		}
+		for _, v := range res.Values {
+			c.values[v.Unit] = append(c.values[v.Unit], v.Value)
+			switch v.Unit {
+			case unitTime, unitBytes, unitAllocs:
+			default:
+				if !slices.Contains(d.extraUnits[scenario], v.Unit) {
+					d.extraUnits[scenario] = append(d.extraUnits[scenario], v.Unit)
+				}
+			}
+		}
+	}
+	return br.Err()
+}
+
+// splitName turns "RoundTrip/impl=sessiongen-2" into ("RoundTrip",
+// "sessiongen", "2") and "LostWrites/writers=16/mode=free/impl=scs-2" into
+// ("LostWrites/writers=16/mode=free", "scs", "2").
+func splitName(n benchfmt.Name) (scenario, impl, procs string) {
+	base, parts := n.Parts()
+	scenario = string(base)
+	for _, p := range parts {
+		s := string(p)
+		switch {
+		case strings.HasPrefix(s, "/impl="):
+			impl = strings.TrimPrefix(s, "/impl=")
+		case strings.HasPrefix(s, "-"):
+			procs = s[1:]
+		default:
+			scenario += s
+		}
+	}
+	return scenario, impl, procs
+}
+
+// median returns the median of vs, NaN for none.
+func median(vs []float64) float64 {
+	if len(vs) == 0 {
+		return math.NaN()
+	}
+	s := slices.Clone(vs)
+	sort.Float64s(s)
+	m := len(s) / 2
+	if len(s)%2 == 1 {
+		return s[m]
+	}
+	return (s[m-1] + s[m]) / 2
+}
+
+// get returns the median of unit for scenario × impl, less the harness's
+// median for the standard units unless raw.
+func (d *data) get(o options, scenario, impl, unit string) (float64, int) {
+	c := d.cells[cellKey{scenario, impl}]
+	if c == nil || len(c.values[unit]) == 0 {
+		return math.NaN(), 0
+	}
+	m := median(c.values[unit])
+	if !o.raw && impl != o.harness && (unit == unitTime || unit == unitBytes || unit == unitAllocs) {
+		if h := d.cells[cellKey{scenario, o.harness}]; h != nil && len(h.values[unit]) > 0 {
+			m = max(m-median(h.values[unit]), 0)
+		}
+	}
+	return m, len(c.values[unit])
+}
+
+// timed reports whether scenario is a timing scenario (no unit of its own).
+func (d *data) timed(scenario string) bool { return len(d.extraUnits[scenario]) == 0 }
+
+func render(w io.Writer, d *data, o options) {
+	var timed, other []string
+	for _, s := range d.scenarios {
+		if d.timed(s) {
+			timed = append(timed, s)
+		} else {
+			other = append(other, s)
+		}
+	}
+	if len(timed) > 0 {
+		renderTimes(w, d, o, timed)
+		renderRatios(w, d, o, timed)
+		renderGoals(w, d, o)
+	}
+	if len(other) > 0 {
+		renderExtra(w, d, o, other)
+	}
+	renderMachine(w, d)
+}
+
+func (d *data) runs(scenarios []string) (lo, hi int) {
+	lo = math.MaxInt
+	for _, s := range scenarios {
+		for _, impl := range d.impls {
+			if c := d.cells[cellKey{s, impl}]; c != nil {
+				n := len(c.values[unitTime])
+				lo, hi = min(lo, n), max(hi, n)
+			}
+		}
+	}
+	return lo, hi
+}
+
+func renderTimes(w io.Writer, d *data, o options, scenarios []string) {
+	lo, hi := d.runs(scenarios)
+	runs := fmt.Sprint(lo)
+	if lo != hi {
+		runs = fmt.Sprintf("%d–%d", lo, hi)
+	}
+	note := "harness subtracted"
+	if o.raw {
+		note = "harness not subtracted"
+	}
+	fmt.Fprintf(w, "Medians of %s runs (%s). µs per operation; allocs and B per operation.\n\n", runs, note)
+	fmt.Fprint(w, "| implementation |")
+	for _, s := range scenarios {
+		fmt.Fprintf(w, " %s µs |", s)
+	}
+	for _, s := range scenarios {
+		fmt.Fprintf(w, " %s allocs |", s)
+	}
+	for _, s := range scenarios {
+		fmt.Fprintf(w, " %s B |", s)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "|---"+strings.Repeat("|---:", 3*len(scenarios))+"|")
+	for _, impl := range d.implsIn(scenarios) {
+		name := impl
+		if impl == o.harness && !o.raw {
+			name += " (subtracted from the others)"
+		}
+		fmt.Fprintf(w, "| %s |", name)
+		for _, s := range scenarios {
+			t, _ := d.get(o, s, impl, unitTime)
+			fmt.Fprintf(w, " %s |", micro(t))
+		}
+		for _, unit := range []string{unitAllocs, unitBytes} {
+			for _, s := range scenarios {
+				v, _ := d.get(o, s, impl, unit)
+				fmt.Fprintf(w, " %s |", count(v))
+			}
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintln(w)
+}
+
+// implsIn returns the implementations measured in any of scenarios.
+func (d *data) implsIn(scenarios []string) []string {
+	var is []string
+	for _, impl := range d.impls {
+		for _, s := range scenarios {
+			if d.cells[cellKey{s, impl}] != nil {
+				is = append(is, impl)
+				break
+			}
+		}
+	}
+	return is
+}
+
+// peers are the implementations of scenarios other than ours, the floor
+// and the harness.
+func (d *data) peers(o options, scenarios []string) []string {
+	var ps []string
+	for _, impl := range d.implsIn(scenarios) {
+		if impl != o.ours && impl != o.floor && impl != o.harness {
+			ps = append(ps, impl)
+		}
+	}
+	return ps
+}
+
+func renderRatios(w io.Writer, d *data, o options, scenarios []string) {
+	peers := d.peers(o, scenarios)
+	fmt.Fprintf(w, "Ratios of medians: a peer's time ÷ %s's (how many times faster %s is), and %s's ÷ the floor's.\n\n", o.ours, o.ours, o.ours)
+	fmt.Fprintf(w, "| scenario | %s µs |", o.ours)
+	for _, p := range peers {
+		fmt.Fprintf(w, " %s ÷ %s |", p, o.ours)
+	}
+	fmt.Fprintf(w, " %s ÷ %s | %s allocs |\n", o.ours, o.floor, o.ours)
+	fmt.Fprintln(w, "|---"+strings.Repeat("|---:", len(peers)+3)+"|")
+	for _, s := range scenarios {
+		ours, _ := d.get(o, s, o.ours, unitTime)
+		fmt.Fprintf(w, "| %s | %s |", s, micro(ours))
+		for _, p := range peers {
+			t, _ := d.get(o, s, p, unitTime)
+			fmt.Fprintf(w, " %s |", ratio(t, ours))
+		}
+		fl, _ := d.get(o, s, o.floor, unitTime)
+		allocs, _ := d.get(o, s, o.ours, unitAllocs)
+		fmt.Fprintf(w, " %s | %s |\n", ratio(ours, fl), count(allocs))
+	}
+	fmt.Fprintln(w)
+}
+
+// renderGoals states the issue's goals against the figures. It reports;
+// it asserts nothing.
+func renderGoals(w io.Writer, d *data, o options) {
+	s := o.goalScenario
+	ours, n := d.get(o, s, o.ours, unitTime)
+	if n == 0 {
+		return
+	}
+	fmt.Fprintf(w, "Goals for %s (%s):\n\n", s, o.ours)
+	met := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "not met"
+	}
+	for _, p := range d.peers(o, []string{s}) {
+		t, n := d.get(o, s, p, unitTime)
+		if n == 0 {
+			continue
+		}
+		r := t / ours
+		fmt.Fprintf(w, "- ≥ %g× faster than %s: %s (%s)\n", o.goalPeer, p, met(r >= o.goalPeer), ratio(t, ours))
+	}
+	if fl, n := d.get(o, s, o.floor, unitTime); n > 0 {
+		r := ours / fl
+		fmt.Fprintf(w, "- ≤ %g× the floor: %s (%s)\n", o.goalFloor, met(r <= o.goalFloor), ratio(ours, fl))
+	}
+	if a, n := d.get(o, s, o.ours, unitAllocs); n > 0 {
+		fmt.Fprintf(w, "- ≤ %g allocations: %s (%s)\n", o.goalAllocs, met(a <= o.goalAllocs), count(a))
+	}
+	fmt.Fprintln(w)
+}
+
+func renderExtra(w io.Writer, d *data, o options, scenarios []string) {
+	var units []string
+	for _, s := range scenarios {
+		for _, u := range d.extraUnits[s] {
+			if !slices.Contains(units, u) {
+				units = append(units, u)
+			}
+		}
+	}
+	for _, u := range units {
+		impls := d.implsIn(scenarios)
+		fmt.Fprintf(w, "Medians of %s per operation.\n\n", u)
+		fmt.Fprint(w, "| benchmark |")
+		for _, impl := range impls {
+			fmt.Fprintf(w, " %s |", impl)
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "|---"+strings.Repeat("|---:", len(impls))+"|")
+		for _, s := range scenarios {
+			if !slices.Contains(d.extraUnits[s], u) {
+				continue
+			}
+			fmt.Fprintf(w, "| %s |", s)
+			for _, impl := range impls {
+				v, _ := d.get(o, s, impl, u)
+				fmt.Fprintf(w, " %s |", count(v))
+			}
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+func renderMachine(w io.Writer, d *data) {
+	if len(d.machine) == 0 && d.procs == "" {
+		return
+	}
+	m := slices.Clone(d.machine)
+	if d.procs != "" {
+		m = append(m, "GOMAXPROCS: "+d.procs)
+	}
+	fmt.Fprintf(w, "Machine: %s.\n", strings.Join(m, "; "))
+}
+
+// micro formats seconds as microseconds with about three significant digits.
+func micro(sec float64) string {
+	if math.IsNaN(sec) {
+		return "–"
+	}
+	us := sec * 1e6
+	switch {
+	case us >= 100:
+		return fmt.Sprintf("%.0f", us)
+	case us >= 10:
+		return fmt.Sprintf("%.1f", us)
+	case us >= 1:
+		return fmt.Sprintf("%.2f", us)
+	}
+	return fmt.Sprintf("%.3f", us)
+}
+
+func count(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	if v == math.Trunc(v) {
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%.1f", v)
+}
+
+func ratio(a, b float64) string {
+	if math.IsNaN(a) || math.IsNaN(b) || b == 0 {
+		return "–"
+	}
+	r := a / b
+	if r >= 10 {
+		return fmt.Sprintf("%.0f×", r)
+	}
+	return fmt.Sprintf("%.1f×", r)
+}
