@@ -139,8 +139,8 @@ func TestOverflowReadsAsUnset(t *testing.T) {
 		t.Fatal(err)
 	}
 	s, _ := st.GetSessionHeader(t.Context(), "")
-	s.Runtime().SetRaw("small", []byte("300"))  // does not fit int8
-	s.Runtime().SetRaw("big", []byte("1e300"))  // not an integer
+	s.Runtime().SetRaw("small", []byte("300"))   // does not fit int8
+	s.Runtime().SetRaw("big", []byte("1e300"))   // not an integer
 	s.Runtime().SetRaw("ratio32", []byte(`"x"`)) // not a number
 	g := roundTrip(t, st, s)
 	if g.Small() != -5 {
