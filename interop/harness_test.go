@@ -437,7 +437,8 @@ func (sc scenario) secretList() []string {
 // bothWays checks one scenario in both directions, byte for byte:
 //   - Go and React Router, making the same calls, give the same session JSON,
 //     the same get/has results and the identical Set-Cookie string;
-//   - React Router reads Go's cookie as exactly that JSON;
+//   - React Router reads Go's cookie as exactly that JSON, and commits it
+//     unchanged to the identical Set-Cookie string;
 //   - Go reads React Router's cookie as exactly that JSON, and commits it
 //     unchanged to the identical Set-Cookie string.
 //
@@ -467,11 +468,15 @@ func bothWays(t *testing.T, p *nodeRR, sc scenario) (string, string) {
 		t.Errorf("Set-Cookie differs\n   go: %s\n   rr: %s", goLine, rrc.SetCookie)
 	}
 
-	// Go writes, React Router reads.
+	// Go writes, React Router reads, and committing it unchanged writes
+	// Go's bytes again.
 	h := cookiePair(goLine)
-	rrr := p.call(t, rrRequest{Op: "read", Secrets: secrets, Cookie: rrCookieOf(co), CookieHeader: &h})
+	rrr := p.call(t, rrRequest{Op: "commit", Secrets: secrets, Cookie: rrCookieOf(co), CookieHeader: &h, CommitOptions: sc.commit})
 	if rrr.ReadJSON != goJSON {
 		t.Errorf("React Router read Go's cookie differently\n   go wrote: %s\n   rr read:  %s", goJSON, rrr.ReadJSON)
+	}
+	if rrr.SetCookie != goLine {
+		t.Errorf("React Router re-committed Go's unchanged session differently\n   go: %s\n   rr: %s", goLine, rrr.SetCookie)
 	}
 
 	// React Router writes, Go reads.
