@@ -136,7 +136,7 @@ func (l *loader) checkKeys(sess *Session) {
 	indexes := 0
 	keyNames := map[string]*Key{}
 	for _, k := range sess.Keys {
-		if !l.checkKey(what, "key", k) {
+		if !l.checkName(what, "key", k) {
 			continue
 		}
 		if strings.HasPrefix(k.Name, "__flash_") {
@@ -146,15 +146,16 @@ func (l *loader) checkKeys(sess *Session) {
 			keyNames[k.GoName] = k
 		}
 		claim(k, "key", k.GoName, "Set"+k.GoName, "Has"+k.GoName, "Unset"+k.GoName)
-		if k.Index {
+		if l.checkType(what, "key", k) && k.Index {
 			indexes++
 			l.checkIndex(what, sess, k, indexes)
 		}
 	}
 	for _, k := range sess.Flash {
-		if !l.checkKey(what, "flash key", k) {
+		if !l.checkName(what, "flash key", k) {
 			continue
 		}
+		l.checkType(what, "flash key", k)
 		if key, ok := keyNames[k.GoName]; ok {
 			l.d.add(k.Pos, "%s: flash key %q and key %q both become %s (first at %d:%d): give the flash key its own name", what, k.Name, key.Name, k.GoName, key.Pos.Line, key.Pos.Col)
 		}
@@ -162,13 +163,18 @@ func (l *loader) checkKeys(sess *Session) {
 	}
 }
 
-// checkKey checks a key's name, type syntax and default; it reports false
-// when the key is too broken to check further.
-func (l *loader) checkKey(what, kind string, k *Key) bool {
+// checkName reports a key whose name gives no Go name.
+func (l *loader) checkName(what, kind string, k *Key) bool {
 	if k.GoName == "" {
 		l.d.add(k.Pos, "%s: %s %q: name must start with a letter", what, kind, k.Name)
 		return false
 	}
+	return true
+}
+
+// checkType checks a key's type syntax and default; it reports false when
+// the type is missing or does not parse.
+func (l *loader) checkType(what, kind string, k *Key) bool {
 	if k.Type == nil {
 		return false
 	}
