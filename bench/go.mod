@@ -14,4 +14,6 @@ require (
 require (
 	github.com/aclements/go-moremath v0.0.0-20210112150236-f10218a38794 // indirect
 	github.com/gorilla/securecookie v1.1.2 // indirect
+	golang.org/x/crypto v0.57.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
 )
