@@ -143,28 +143,53 @@ func appendReflect(b []byte, v any) ([]byte, error) {
 	if err := enc.Encode(v); err != nil {
 		return b, err
 	}
-	out := bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})
-	return appendUnescapeLineSeps(b, out), nil
+	return appendJSNormal(b, bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})), nil
 }
 
-// appendUnescapeLineSeps copies JSON text, turning encoding/json's \u2028 and
-// \u2029 escapes back into the raw characters JavaScript writes.
-func appendUnescapeLineSeps(b, js []byte) []byte {
-	for i := 0; i < len(js); i++ {
-		c := js[i]
-		if c != '\\' || i+1 >= len(js) {
-			b = append(b, c)
-			continue
+// appendJSNormal appends valid compact JSON as JSON.stringify would write
+// the same value: strings re-escaped the JavaScript way (raw U+2028/U+2029
+// and U+FFFD, no \u escapes for printable characters), -0 as 0, and object
+// keys in JavaScript order (integer-like keys first, ascending). It is used
+// for what encoding/json writes (maps, structs, nested values).
+func appendJSNormal(b, js []byte) []byte {
+	switch js[0] {
+	case '{', '[':
+		o, _ := parseObject(js)
+		if js[0] == '[' {
+			b = append(b, '[')
+			for i, e := range o.entries {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = appendJSNormal(b, e.raw)
+			}
+			return append(b, ']')
 		}
-		if js[i+1] == 'u' && i+5 < len(js) && string(js[i+2:i+5]) == "202" && (js[i+5] == '8' || js[i+5] == '9') {
-			b = utf8.AppendRune(b, rune(0x2020+int(js[i+5]-'0')))
-			i += 5
-			continue
+		b = append(b, '{')
+		for i, e := range o.entries {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSString(b, e.key)
+			b = append(b, ':')
+			b = appendJSNormal(b, e.raw)
 		}
-		b = append(b, c, js[i+1])
-		i++
+		return append(b, '}')
+	case '"':
+		if bytes.IndexByte(js, '\\') < 0 {
+			return append(b, js...)
+		}
+		var s string
+		if json.Unmarshal(js, &s) != nil {
+			return append(b, js...)
+		}
+		return appendJSString(b, s)
+	case '-':
+		if string(js) == "-0" {
+			return append(b, '0')
+		}
 	}
-	return b
+	return append(b, js...)
 }
 
 // Decode decodes raw JSON into a T. It reports false for JSON null and for

@@ -31,6 +31,9 @@ type Session struct {
 	changed  []string
 	modified bool
 	encErr   error
+	// opts are the options of the last commit in this request, which the
+	// middleware's own commit reuses (a remember-me Max-Age is kept).
+	opts []CommitOption
 }
 
 // NewSession returns an empty session, for tests and header-level callers.

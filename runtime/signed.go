@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -95,6 +96,15 @@ func (s *signer) verify(value []byte) ([]byte, error) {
 // decodeForgiving decodes standard base64 with or without padding, as the
 // browser's atob does; base64url characters are refused.
 func decodeForgiving(dst, src []byte) (int, bool) {
+	if bytes.ContainsAny(src, asciiSpace) {
+		// atob drops ASCII whitespace before decoding.
+		src = bytes.Map(func(r rune) rune {
+			if strings.ContainsRune(asciiSpace, r) {
+				return -1
+			}
+			return r
+		}, src)
+	}
 	if n := len(src); n%4 == 0 && n > 0 && src[n-1] == '=' {
 		src = src[:n-1]
 		if src[n-2] == '=' {
@@ -107,6 +117,9 @@ func decodeForgiving(dst, src []byte) (int, bool) {
 	n, err := base64.RawStdEncoding.Decode(dst, src)
 	return n, err == nil
 }
+
+// asciiSpace is what the forgiving base64 decoder of browsers skips.
+const asciiSpace = "\t\n\f\r "
 
 // appendURIComponent appends v percent-encoded as JavaScript's
 // encodeURIComponent would. Signed values are base64, so only '+', '/' and
