@@ -27,6 +27,12 @@ type Spec struct {
 	Cookie   CookieOptions // cookie attributes
 	Server   bool          // storage: server
 	OwnerKey string        // the index key (`index: true`), or ""
+
+	// IdleTimeout and AbsoluteTimeout end a session unused for IdleTimeout,
+	// or created more than AbsoluteTimeout ago; zero disables each. They are
+	// enforced from stamps inside the signed or stored data (timeout.go).
+	IdleTimeout     time.Duration
+	AbsoluteTimeout time.Duration
 }
 
 // Config is what an app supplies at run time to a generated NewXStorage.
@@ -48,6 +54,11 @@ type Config struct {
 	DisableSecure bool
 	// Now returns the current time; nil means time.Now. For tests.
 	Now func() time.Time
+	// ErrorHandler answers a request whose session the middleware could not
+	// load (a store failure) or commit (a cookie too large, a store failure)
+	// before the response started. Nil logs the error and answers 500
+	// Internal Server Error. See Storage.Middleware.
+	ErrorHandler func(w http.ResponseWriter, r *http.Request, err error)
 }
 
 // A Storage reads, commits and destroys the sessions of one Spec. It is safe
@@ -59,6 +70,7 @@ type Storage struct {
 	sign   *signer
 	store  Store
 	now    func() time.Time
+	onErr  func(http.ResponseWriter, *http.Request, error) // Config.ErrorHandler
 }
 
 // NewStorage checks cfg and spec and returns a Storage. Every error wraps
@@ -77,6 +89,9 @@ func NewStorage(spec Spec, cfg Config) (*Storage, error) {
 	st := &Storage{spec: spec, cookie: c, hdr: newHeader(c), sign: newSigner(cfg.Secrets), now: cfg.Now}
 	if st.now == nil {
 		st.now = time.Now
+	}
+	if st.onErr = cfg.ErrorHandler; st.onErr == nil {
+		st.onErr = logError
 	}
 	if spec.Server {
 		st.store = cfg.Store
@@ -141,7 +156,7 @@ func (st *Storage) GetSessionHeader(ctx context.Context, cookieHeader string) (*
 		return s, nil
 	}
 	s.data = data
-	return s, nil
+	return st.checkTimeouts(s)
 }
 
 // CommitSession writes the session's Set-Cookie header to w (and, for
@@ -161,6 +176,8 @@ func (st *Storage) CommitSessionHeader(s *Session, opts ...CommitOption) (string
 	if s.encErr != nil {
 		return "", s.encErr
 	}
+	s.opts = opts
+	st.stamp(s)
 	var o commitOptions
 	for _, opt := range opts {
 		opt(&o)
@@ -246,7 +263,7 @@ func (st *Storage) readServer(ctx context.Context, s *Session, payload []byte) (
 		return nil, &StoreError{Op: "read", Err: fmt.Errorf("data of session is not a JSON object")}
 	}
 	s.id, s.data = id, data
-	return s, nil
+	return st.checkTimeouts(s)
 }
 
 func validID(id string) bool {

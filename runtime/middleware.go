@@ -1,0 +1,206 @@
+package runtime
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"strings"
+)
+
+// Middleware returns next wrapped so that the request's session is read
+// before next runs and committed, when it changed, just before the first
+// byte of the response. key is the context key the session is stored under;
+// generated code passes a value of an unexported type of its own, and its
+// XSessionFrom reads it back.
+//
+// What it does, in order:
+//   - It reads the session (eagerly: the cost is one HMAC check for a cookie
+//     session, one store read for a server session). A store failure is
+//     answered by Config.ErrorHandler (500 by default) and next does not run:
+//     a session that cannot be read is never replaced by an empty one.
+//   - At the first WriteHeader (other than 1xx), Write, ReadFrom or Flush,
+//     or when next returns without writing, it adds "Vary: Cookie" and, if
+//     Session.Modified (a value set or removed, a flash consumed, an idle
+//     renewal due, a timed-out session), commits the session with the
+//     options of the handler's own last CommitSession in this request, so a
+//     remember-me Max-Age is kept. A Set-Cookie of the same cookie name added
+//     earlier in the request is replaced, never doubled. An expired session
+//     left empty gets the deleting Set-Cookie instead.
+//   - If that commit fails (a cookie over 4096 bytes, a store failure), the
+//     handler's response is dropped: its headers are cleared,
+//     Config.ErrorHandler answers instead (500 by default), and later Write
+//     calls return the commit error. A response must not claim success when
+//     the session it reports was not saved.
+//
+// Changes made after the first byte cannot reach the cookie: the headers
+// are gone. A server session that already has an id can still be saved by
+// calling CommitSession explicitly (the store is updated; the Set-Cookie is
+// then ignored by net/http, and the cookie keeps the same id). A hijacked
+// connection (Hijack) is not committed: the handler owns it.
+//
+// The writer passed to next keeps http.Flusher and http.Hijacker, and
+// Unwrap returns the original writer, so http.ResponseController works
+// through it. Applying the middleware twice with one key reads the session
+// once.
+func (st *Storage) Middleware(key any, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := SessionFrom(r.Context(), key); ok {
+			next.ServeHTTP(w, r)
+			return
+		}
+		s, err := st.GetSession(r)
+		if err != nil {
+			addVary(w.Header())
+			st.onErr(w, r, err)
+			return
+		}
+		r = r.WithContext(context.WithValue(r.Context(), key, s))
+		cw := &commitWriter{rw: w, st: st, s: s, r: r}
+		next.ServeHTTP(cw, r)
+		cw.start()
+	})
+}
+
+// SessionFrom returns the session that Storage.Middleware stored in ctx
+// under key, and false when that middleware did not run for this request.
+func SessionFrom(ctx context.Context, key any) (*Session, bool) {
+	s, ok := ctx.Value(key).(*Session)
+	return s, ok && s != nil
+}
+
+// logError is the default Config.ErrorHandler.
+func logError(w http.ResponseWriter, r *http.Request, err error) {
+	log.Printf("sessiongen: %s %s: %v", r.Method, r.URL.Path, err)
+	http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+}
+
+// autoCommit commits a modified session into h, replacing any Set-Cookie of
+// the same cookie name already there.
+func (st *Storage) autoCommit(h http.Header, s *Session) error {
+	if !s.modified {
+		return nil
+	}
+	var line string
+	var err error
+	if errors.Is(s.readErr, ErrExpired) && len(s.data.entries) == 0 && s.id == "" {
+		line, err = st.DestroySessionHeader(s)
+	} else {
+		line, err = st.CommitSessionHeader(s, s.opts...)
+	}
+	if err != nil {
+		return err
+	}
+	lines := h["Set-Cookie"][:0:0]
+	for _, l := range h["Set-Cookie"] {
+		if !strings.HasPrefix(l, st.cookie.Name+"=") {
+			lines = append(lines, l)
+		}
+	}
+	h["Set-Cookie"] = append(lines, line)
+	return nil
+}
+
+// addVary adds "Vary: Cookie" unless the response varies on it already.
+func addVary(h http.Header) {
+	for _, v := range h.Values("Vary") {
+		for _, tok := range strings.Split(v, ",") {
+			if tok = strings.TrimSpace(tok); strings.EqualFold(tok, "Cookie") || tok == "*" {
+				return
+			}
+		}
+	}
+	h.Add("Vary", "Cookie")
+}
+
+// A commitWriter commits the session before the first byte of the
+// response goes out.
+type commitWriter struct {
+	rw      http.ResponseWriter
+	st      *Storage
+	s       *Session
+	r       *http.Request
+	started bool
+	failed  error // the commit failed and ErrorHandler answered
+}
+
+// start runs once, before the response starts; it reports whether the
+// handler's response may go on.
+func (w *commitWriter) start() bool {
+	if w.started {
+		return w.failed == nil
+	}
+	w.started = true
+	h := w.rw.Header()
+	addVary(h)
+	if err := w.st.autoCommit(h, w.s); err != nil {
+		w.failed = err
+		clear(h)
+		addVary(h)
+		w.st.onErr(w.rw, w.r, err)
+		return false
+	}
+	return true
+}
+
+func (w *commitWriter) Header() http.Header { return w.rw.Header() }
+
+func (w *commitWriter) WriteHeader(code int) {
+	if code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
+		// An informational response (103 Early Hints) is not the response:
+		// browsers ignore cookies there.
+		w.rw.WriteHeader(code)
+		return
+	}
+	if w.start() {
+		w.rw.WriteHeader(code)
+	}
+}
+
+func (w *commitWriter) Write(b []byte) (int, error) {
+	if !w.start() {
+		return 0, w.failed
+	}
+	return w.rw.Write(b)
+}
+
+// ReadFrom keeps net/http's sendfile path for io.Copy into the writer.
+func (w *commitWriter) ReadFrom(src io.Reader) (int64, error) {
+	if !w.start() {
+		return 0, w.failed
+	}
+	if rf, ok := w.rw.(io.ReaderFrom); ok {
+		return rf.ReadFrom(src)
+	}
+	return io.Copy(writerOnly{w.rw}, src)
+}
+
+// Flush implements http.Flusher.
+func (w *commitWriter) Flush() { _ = w.FlushError() }
+
+// FlushError is what http.ResponseController.Flush calls.
+func (w *commitWriter) FlushError() error {
+	if !w.start() {
+		return w.failed
+	}
+	return http.NewResponseController(w.rw).Flush()
+}
+
+// Hijack implements http.Hijacker. The session is not committed: the
+// handler writes the response itself on the connection.
+func (w *commitWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, brw, err := http.NewResponseController(w.rw).Hijack()
+	if err == nil {
+		w.started = true
+	}
+	return conn, brw, err
+}
+
+// Unwrap returns the wrapped writer, for http.ResponseController.
+func (w *commitWriter) Unwrap() http.ResponseWriter { return w.rw }
+
+// writerOnly hides a writer's ReadFrom, so io.Copy does not loop.
+type writerOnly struct{ io.Writer }
