@@ -1,0 +1,113 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// These tests need no browser: they check the app over HTTP with Go's
+// cookie jar. browser_test.go checks it in Chromium.
+
+func TestSafeRedirect(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                         "/",
+		"/":                        "/",
+		"/admin":                   "/admin",
+		"/items?page=2#top":        "/items?page=2#top",
+		"//evil.example":           "/",
+		"///evil.example":          "/",
+		"/\\evil.example":          "/",
+		"\\\\evil.example":         "/",
+		"https://evil.example/":    "/",
+		"javascript:alert(1)":      "/",
+		"evil.example":             "/",
+		"/\t/evil.example":         "/",
+		"/\r\nLocation: x":         "/",
+		"http:/evil.example":       "/",
+		"%2F%2Fevil.example":       "/",
+		"/%5Cevil.example":         "/%5Cevil.example", // stays a path on this site
+		"data:text/html,<script>":  "/",
+		"/login?redirectTo=//evil": "/login?redirectTo=//evil", // re-checked when used
+	} {
+		if got := safeRedirect(in); got != want {
+			t.Errorf("safeRedirect(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestNewServerRefusesShortSecret(t *testing.T) {
+	if _, err := newServer(config{Secrets: []string{"short"}}); err == nil {
+		t.Fatal("newServer accepted a 5-byte secret")
+	}
+}
+
+// client is an HTTP client with a cookie jar that does not follow redirects.
+func client(t *testing.T) *http.Client {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Jar: jar, Timeout: 5 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}
+}
+
+func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func TestHTTPFlow(t *testing.T) {
+	// Without -dev the cookies are Secure; Go's jar would not send them
+	// over http://, so this test uses the development setting.
+	h, err := newServer(config{Secrets: []string{testSecret}, DisableSecure: true, IdleTimeout: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(h)
+	defer ts.Close()
+	c := client(t)
+
+	resp, _ := get(t, c, ts.URL+"/")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+		t.Fatalf("signed out: status %d", resp.StatusCode)
+	}
+	resp, err = c.PostForm(ts.URL+"/login", url.Values{"username": {"demo"}, "password": {"wrong"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || len(resp.Cookies()) != 0 {
+		t.Fatalf("wrong password: status %d, cookies %v", resp.StatusCode, resp.Cookies())
+	}
+	resp, err = c.PostForm(ts.URL+"/login", url.Values{"username": {"demo"}, "password": {"demo-password"}, "redirectTo": {"//evil.example/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/" {
+		t.Fatalf("sign-in with a hostile redirectTo: status %d, Location %q; want 303 to /", resp.StatusCode, loc)
+	}
+	resp, body := get(t, c, ts.URL+"/")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="user">demo<`) || !strings.Contains(body, "Welcome, demo.") {
+		t.Fatalf("dashboard: status %d\n%s", resp.StatusCode, body)
+	}
+	if _, body = get(t, c, ts.URL+"/"); strings.Contains(body, "Welcome, demo.") {
+		t.Error("the welcome flash shows twice")
+	}
+	if resp, _ = get(t, c, ts.URL+"/admin"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("/admin for demo: status %d, want 403", resp.StatusCode)
+	}
+}
