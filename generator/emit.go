@@ -242,6 +242,7 @@ func emitStorage(f *jen.File, sess *Session) {
 	if sess.Server {
 		emitServerMethods(f, sess, recv)
 	}
+	emitMiddleware(f, sess, recv)
 }
 
 // emitServerMethods writes what only server storage has:
@@ -302,6 +303,12 @@ func specLiteral(sess *Session) *jen.Statement {
 		if k.Index {
 			spec[jen.Id("OwnerKey")] = jen.Lit(k.Name)
 		}
+	}
+	if sess.IdleTimeout > 0 {
+		spec[jen.Id("IdleTimeout")] = durationLit(sess.IdleTimeout)
+	}
+	if sess.AbsoluteTimeout > 0 {
+		spec[jen.Id("AbsoluteTimeout")] = durationLit(sess.AbsoluteTimeout)
 	}
 	return jen.Qual(rt, "Spec").Values(spec)
 }

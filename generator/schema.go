@@ -52,6 +52,7 @@ type Key struct {
 	Type    *Type
 	Default any // nil, or a value of Type's Go kind (string, bool, int64, float64, time.Duration)
 	Index   bool
+	Require string // require.redirect: where RequireX sends a request without the key; "" for none
 	Pos     Pos
 	TypePos Pos
 }
@@ -62,7 +63,7 @@ var (
 	topFields     = []string{"package", "sessions"}
 	sessionFields = []string{"doc", "storage", "cookie", "idleTimeout", "absoluteTimeout", "keys", "flash"}
 	cookieFields  = []string{"name", "path", "domain", "sameSite", "httpOnly", "secure", "maxAge", "partitioned", "priority"}
-	keyFields     = []string{"type", "default", "doc", "index"}
+	keyFields     = []string{"type", "default", "doc", "index", "require"}
 	flashFields   = []string{"type", "doc"}
 )
 
@@ -294,6 +295,9 @@ func (l *loader) keys(what, kind string, n *yaml.Node, allowed []string) []*Key 
 			}
 			if dn := kf["default"]; dn != nil {
 				k.Default = dn // resolved against the type later
+			}
+			if rn := kf["require"]; rn != nil {
+				k.Require = l.require(kwhat, rn)
 			}
 		default:
 			l.d.add(pos(v), "%s: want a type (e.g. string) or a mapping with \"type\", not %s", kwhat, kindName(v))

@@ -114,6 +114,9 @@ func (l *loader) checkKeys(sess *Session) {
 	methods := map[string]method{
 		"ID": {kind: "built-in method"}, "Runtime": {kind: "built-in method"},
 	}
+	if sess.IdleTimeout > 0 || sess.AbsoluteTimeout > 0 {
+		methods["TimedOut"] = method{kind: "built-in method"}
+	}
 	// claim registers a key's method names, reporting the first that is
 	// taken (one message per key, not one per method).
 	claim := func(k *Key, kind string, names ...string) {
@@ -141,6 +144,9 @@ func (l *loader) checkKeys(sess *Session) {
 		}
 		if strings.HasPrefix(k.Name, "__flash_") {
 			l.d.add(k.Pos, "%s: key %q starts with __flash_, which is reserved for flash values", what, k.Name)
+		}
+		if strings.HasPrefix(k.Name, "__sg_") {
+			l.d.add(k.Pos, "%s: key %q starts with __sg_, which is reserved for the timeout stamps (__sg_created, __sg_seen)", what, k.Name)
 		}
 		if _, ok := keyNames[k.GoName]; !ok {
 			keyNames[k.GoName] = k

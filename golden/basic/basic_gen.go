@@ -183,3 +183,33 @@ func (st *UserStorage) DestroySession(w http.ResponseWriter, s *UserSession) err
 func (st *UserStorage) DestroySessionHeader(s *UserSession) (string, error) {
 	return st.st.DestroySessionHeader(s.s)
 }
+
+// userSessionKey is the context key under which UserStorage.Middleware keeps the UserSession.
+type userSessionKey struct{}
+
+// Middleware reads the UserSession of each request into its context (see UserSessionFrom)
+// and commits it, when it changed, just before the first byte of the response,
+// adding Vary: Cookie. A store failure, or a commit that fails before the
+// response starts, is answered by Config.ErrorHandler (500 by default). Changes
+// made after the first byte are not committed. See runtime.Storage.Middleware.
+func (st *UserStorage) Middleware(next http.Handler) http.Handler {
+	return st.st.Middleware(userSessionKey{}, next)
+}
+
+// UserSessionFrom returns the UserSession that UserStorage.Middleware put in ctx. It reports
+// false, and never panics, when the middleware did not run for this request.
+func UserSessionFrom(ctx context.Context) (*UserSession, bool) {
+	s, ok := runtime.SessionFrom(ctx, userSessionKey{})
+	if !ok {
+		return nil, false
+	}
+	return &UserSession{s: s}, true
+}
+
+// Require returns next guarded by allow: a request whose session allow refuses
+// is answered 403 Forbidden. It applies Middleware itself when it has not run.
+func (st *UserStorage) Require(allow func(*UserSession) bool, next http.Handler) http.Handler {
+	return st.st.Require(userSessionKey{}, func(s *runtime.Session) bool {
+		return allow(&UserSession{s: s})
+	}, next)
+}

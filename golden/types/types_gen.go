@@ -612,3 +612,33 @@ func (st *PrefsStorage) DestroySession(w http.ResponseWriter, s *PrefsSession) e
 func (st *PrefsStorage) DestroySessionHeader(s *PrefsSession) (string, error) {
 	return st.st.DestroySessionHeader(s.s)
 }
+
+// prefsSessionKey is the context key under which PrefsStorage.Middleware keeps the PrefsSession.
+type prefsSessionKey struct{}
+
+// Middleware reads the PrefsSession of each request into its context (see PrefsSessionFrom)
+// and commits it, when it changed, just before the first byte of the response,
+// adding Vary: Cookie. A store failure, or a commit that fails before the
+// response starts, is answered by Config.ErrorHandler (500 by default). Changes
+// made after the first byte are not committed. See runtime.Storage.Middleware.
+func (st *PrefsStorage) Middleware(next http.Handler) http.Handler {
+	return st.st.Middleware(prefsSessionKey{}, next)
+}
+
+// PrefsSessionFrom returns the PrefsSession that PrefsStorage.Middleware put in ctx. It reports
+// false, and never panics, when the middleware did not run for this request.
+func PrefsSessionFrom(ctx context.Context) (*PrefsSession, bool) {
+	s, ok := runtime.SessionFrom(ctx, prefsSessionKey{})
+	if !ok {
+		return nil, false
+	}
+	return &PrefsSession{s: s}, true
+}
+
+// Require returns next guarded by allow: a request whose session allow refuses
+// is answered 403 Forbidden. It applies Middleware itself when it has not run.
+func (st *PrefsStorage) Require(allow func(*PrefsSession) bool, next http.Handler) http.Handler {
+	return st.st.Require(prefsSessionKey{}, func(s *runtime.Session) bool {
+		return allow(&PrefsSession{s: s})
+	}, next)
+}
