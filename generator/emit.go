@@ -179,6 +179,8 @@ func emitStorage(f *jen.File, sess *Session) {
 	f.Commentf("%s reads, commits and destroys %s values.", name, sname)
 	if sess.Server {
 		f.Commentf("The data is kept in a server-side store; the cookie %q holds the signed id.", sess.Cookie.Name)
+	} else if sess.Encrypt {
+		f.Commentf("The data is kept in the encrypted cookie %q.", sess.Cookie.Name)
 	} else {
 		f.Commentf("The data is kept in the signed cookie %q.", sess.Cookie.Name)
 	}
@@ -298,6 +300,9 @@ func specLiteral(sess *Session) *jen.Statement {
 	}
 	if sess.Server {
 		spec[jen.Id("Server")] = jen.Lit(true)
+	}
+	if sess.Encrypt {
+		spec[jen.Id("Encrypt")] = jen.Lit(true)
 	}
 	for _, k := range sess.Keys {
 		if k.Index {

@@ -23,6 +23,7 @@ type Session struct {
 	GoName          string // User → UserSession, UserStorage, NewUserStorage
 	Doc             string
 	Server          bool // storage: server
+	Encrypt         bool // encrypt: true: the cookie is sealed with an AEAD
 	Cookie          Cookie
 	IdleTimeout     time.Duration
 	AbsoluteTimeout time.Duration
@@ -61,7 +62,7 @@ type Key struct {
 // documented.
 var (
 	topFields     = []string{"package", "sessions"}
-	sessionFields = []string{"doc", "storage", "cookie", "idleTimeout", "absoluteTimeout", "keys", "flash"}
+	sessionFields = []string{"doc", "storage", "encrypt", "cookie", "idleTimeout", "absoluteTimeout", "keys", "flash"}
 	cookieFields  = []string{"name", "path", "domain", "sameSite", "httpOnly", "secure", "maxAge", "partitioned", "priority"}
 	keyFields     = []string{"type", "default", "doc", "index", "require"}
 	flashFields   = []string{"type", "doc"}
@@ -210,6 +211,12 @@ func (l *loader) session(name string, kn, n *yaml.Node) *Session {
 			default:
 				l.d.add(pos(v), "%s: unknown storage %q (want cookie or server)", what, st)
 			}
+		}
+	}
+	if v := f["encrypt"]; v != nil {
+		sess.Encrypt, _ = l.boolean(v, what+": encrypt")
+		if sess.Encrypt && sess.Server {
+			l.d.add(pos(v), "%s: encrypt needs storage: cookie (with server storage the cookie holds only a random id; the data stays on the server)", what)
 		}
 	}
 	sess.Cookie = l.cookie(what, f["cookie"])

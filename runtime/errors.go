@@ -15,6 +15,12 @@ var (
 	// ErrMalformed means the signature verifies but the payload is not
 	// base64 of UTF-8 JSON.
 	ErrMalformed = errors.New("sessiongen: cookie payload is not valid")
+	// ErrDecrypt means an encrypted cookie (Spec.Encrypt) does not open
+	// under any configured secret: a wrong key, a modified value, a value
+	// moved from another cookie, or one in the signed format. AEADs do not
+	// tell these apart. errors.Is(ErrDecrypt, ErrTampered) is true, so one
+	// check covers both formats.
+	ErrDecrypt = fmt.Errorf("sessiongen: encrypted cookie does not open under any secret: %w", ErrTampered)
 )
 
 // ErrConfig is wrapped by every error that NewStorage returns for a bad

@@ -27,6 +27,7 @@ type Spec struct {
 	Cookie   CookieOptions // cookie attributes
 	Server   bool          // storage: server
 	OwnerKey string        // the index key (`index: true`), or ""
+	Encrypt  bool          // encrypt: true: the data is sealed with an AEAD, not only signed
 
 	// IdleTimeout and AbsoluteTimeout end a session unused for IdleTimeout,
 	// or created more than AbsoluteTimeout ago; zero disables each. They are
@@ -54,6 +55,11 @@ type Config struct {
 	DisableSecure bool
 	// Now returns the current time; nil means time.Now. For tests.
 	Now func() time.Time
+	// OnInvalidCookie, when set, is called with the reason each time a
+	// request's cookie is discarded (ErrTampered, ErrDecrypt, ErrMalformed,
+	// an expiry error), so that an app can log or count tampering. r is nil
+	// for the header-level methods (GetSessionHeader). It must not block.
+	OnInvalidCookie func(r *http.Request, err error)
 	// ErrorHandler answers a request whose session the middleware could not
 	// load (a store failure) or commit (a cookie too large, a store failure)
 	// before the response started. Nil logs the error and answers 500
@@ -68,9 +74,12 @@ type Storage struct {
 	cookie CookieOptions
 	hdr    header
 	sign   *signer
+	seal   *sealer // Spec.Encrypt; nil for signed cookies
 	store  Store
 	now    func() time.Time
 	onErr  func(http.ResponseWriter, *http.Request, error) // Config.ErrorHandler
+
+	onInvalid func(*http.Request, error) // Config.OnInvalidCookie
 }
 
 // NewStorage checks cfg and spec and returns a Storage. Every error wraps
@@ -89,6 +98,9 @@ func NewStorage(spec Spec, cfg Config) (*Storage, error) {
 	st := &Storage{spec: spec, cookie: c, hdr: newHeader(c), sign: newSigner(cfg.Secrets), now: cfg.Now}
 	if st.now == nil {
 		st.now = time.Now
+	}
+	if err := st.setupSecurity(spec, cfg); err != nil {
+		return nil, err
 	}
 	if st.onErr = cfg.ErrorHandler; st.onErr == nil {
 		st.onErr = logError
@@ -131,18 +143,27 @@ func (st *Storage) Store() Store { return st.store }
 // cookie gives a new empty session and a nil error; only a store failure is
 // an error.
 func (st *Storage) GetSession(r *http.Request) (*Session, error) {
-	return st.GetSessionHeader(r.Context(), r.Header.Get("Cookie"))
+	s, err := st.readSession(r.Context(), r.Header.Get("Cookie"))
+	st.reportInvalid(r, s)
+	return s, err
 }
 
 // GetSessionHeader is GetSession for callers without an *http.Request: it
 // takes the Cookie header's value.
 func (st *Storage) GetSessionHeader(ctx context.Context, cookieHeader string) (*Session, error) {
+	s, err := st.readSession(ctx, cookieHeader)
+	st.reportInvalid(nil, s)
+	return s, err
+}
+
+// readSession is GetSessionHeader without the OnInvalidCookie report.
+func (st *Storage) readSession(ctx context.Context, cookieHeader string) (*Session, error) {
 	s := &Session{ctx: ctx}
 	wire, ok := cookieValue(cookieHeader, st.cookie.Name)
 	if !ok || wire == "" {
 		return s, nil
 	}
-	payload, err := st.sign.verify(percentDecode(wire))
+	payload, err := st.openValue(s, percentDecode(wire))
 	if err != nil {
 		s.readErr = err
 		return s, nil
@@ -203,7 +224,7 @@ func (st *Storage) CommitSessionHeader(s *Session, opts ...CommitOption) (string
 // line builds the Set-Cookie line for a payload, refusing one that is too
 // large for browsers.
 func (st *Storage) line(payload []byte, o commitOptions) (string, error) {
-	signed := st.sign.appendSigned(make([]byte, 0, 4*len(payload)/3+48), payload)
+	signed := st.encodeValue(payload)
 	b := make([]byte, 0, len(signed)+len(signed)/8+len(st.hdr.name)+len(st.hdr.domainPath)+len(st.hdr.tail)+64)
 	b = st.hdr.appendLine(b, appendURIComponent(make([]byte, 0, len(signed)+len(signed)/4), signed), o)
 	if len(b) > maxSetCookie {
