@@ -12,6 +12,7 @@
 //
 //	sessiongen -schema FILE [-o FILE] [-check]
 //	sessiongen init        write a commented starter schema (sessions.yaml)
+//	sessiongen secret      print a fresh random secret for Config.Secrets
 //
 // Flags:
 //

@@ -17,6 +17,7 @@ import (
 
 const usage = `usage: sessiongen -schema FILE [-o FILE] [-check]
        sessiongen init [FILE]
+       sessiongen secret
 
 Generates typed session accessors from a YAML schema (see go doc
 github.com/sessiongen/sessiongen/cmd/sessiongen).
@@ -31,6 +32,9 @@ github.com/sessiongen/sessiongen/cmd/sessiongen).
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "init" {
 		return runInit(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "secret" {
+		return runSecret(args[1:], stdout, stderr)
 	}
 	fs := flag.NewFlagSet("sessiongen", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
