@@ -14,8 +14,8 @@
 //	-dev             development mode: cookies without the Secure attribute,
 //	                 for plain HTTP, and a built-in secret when
 //	                 WEBAPP_SESSION_SECRET is unset
-//	-idle DURATION   idle timeout of the user session (default 30m;
-//	                 env WEBAPP_IDLE_TIMEOUT)
+//	-idle DURATION   idle timeout of the user session, replacing the
+//	                 schema's 30m (env WEBAPP_IDLE_TIMEOUT)
 //
 //	WEBAPP_SESSION_SECRET  comma-separated signing secrets, newest first,
 //	                       each at least 32 bytes (required without -dev)
@@ -40,7 +40,7 @@ const devSecret = "DEV-ONLY-insecure-example-secret-do-not-deploy"
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "listen address")
 	dev := flag.Bool("dev", false, "development mode: no Secure cookie attribute (plain HTTP) and a built-in secret")
-	idle := flag.Duration("idle", envDuration("WEBAPP_IDLE_TIMEOUT", 30*time.Minute), "idle timeout of the user session (env WEBAPP_IDLE_TIMEOUT)")
+	idle := flag.Duration("idle", envDuration("WEBAPP_IDLE_TIMEOUT", 0), "idle timeout of the user session; 0 keeps the schema's 30m (env WEBAPP_IDLE_TIMEOUT)")
 	flag.Parse()
 
 	cfg := config{IdleTimeout: *idle, DisableSecure: *dev}

@@ -72,28 +72,6 @@ func (s *UserSession) UnsetUserID() {
 	s.s.Unset("userId")
 }
 
-// SeenAt returns the value of "seenAt" and whether it is set (and decodes as time.Time).
-//
-// Last request seen; the idle timeout counts from it.
-func (s *UserSession) SeenAt() (time.Time, bool) {
-	return runtime.Get[time.Time](s.s, "seenAt")
-}
-
-// SetSeenAt sets "seenAt".
-func (s *UserSession) SetSeenAt(v time.Time) {
-	runtime.Set(s.s, "seenAt", v)
-}
-
-// HasSeenAt reports whether "seenAt" is set.
-func (s *UserSession) HasSeenAt() bool {
-	return s.s.HasValue("seenAt")
-}
-
-// UnsetSeenAt removes "seenAt".
-func (s *UserSession) UnsetSeenAt() {
-	s.s.Unset("seenAt")
-}
-
 // Remember returns the value of "remember", or false when it is unset or not a bool.
 //
 // The user asked to be remembered; every commit keeps the cookie persistent.
@@ -143,6 +121,7 @@ func (s *UserSession) PopError() (string, bool) {
 
 // userSpec describes session "User" for the runtime.
 var userSpec = runtime.Spec{
+	AbsoluteTimeout: 720 * time.Hour,
 	Cookie: runtime.CookieOptions{
 		HTTPOnly: true,
 		Name:     "__session",
@@ -150,7 +129,8 @@ var userSpec = runtime.Spec{
 		SameSite: "lax",
 		Secure:   true,
 	},
-	Name: "User",
+	IdleTimeout: 30 * time.Minute,
+	Name:        "User",
 }
 
 // UserStorage reads, commits and destroys UserSession values.
@@ -219,6 +199,54 @@ func (st *UserStorage) DestroySessionHeader(s *UserSession) (string, error) {
 	return st.st.DestroySessionHeader(s.s)
 }
 
+// userSessionKey is the context key under which UserStorage.Middleware keeps the UserSession.
+type userSessionKey struct{}
+
+// Middleware reads the UserSession of each request into its context (see UserSessionFrom)
+// and commits it, when it changed, just before the first byte of the response,
+// adding Vary: Cookie. A store failure, or a commit that fails before the
+// response starts, is answered by Config.ErrorHandler (500 by default). Changes
+// made after the first byte are not committed. See runtime.Storage.Middleware.
+func (st *UserStorage) Middleware(next http.Handler) http.Handler {
+	return st.st.Middleware(userSessionKey{}, next)
+}
+
+// UserSessionFrom returns the UserSession that UserStorage.Middleware put in ctx. It reports
+// false, and never panics, when the middleware did not run for this request.
+func UserSessionFrom(ctx context.Context) (*UserSession, bool) {
+	s, ok := runtime.SessionFrom(ctx, userSessionKey{})
+	if !ok {
+		return nil, false
+	}
+	return &UserSession{s: s}, true
+}
+
+// Require returns next guarded by allow: a request whose session allow refuses
+// is answered 403 Forbidden. It applies Middleware itself when it has not run.
+func (st *UserStorage) Require(allow func(*UserSession) bool, next http.Handler) http.Handler {
+	return st.st.Require(userSessionKey{}, func(s *runtime.Session) bool {
+		return allow(&UserSession{s: s})
+	}, next)
+}
+
+// RequireUserID returns next guarded by "userId": a request whose session does not
+// hold it (as a string) is redirected with 303 See Other to
+// /login?redirectTo=<its path and query>; read that back with
+// runtime.SafeRedirect. It applies Middleware itself when it has not run.
+func (st *UserStorage) RequireUserID(next http.Handler) http.Handler {
+	return st.st.RequireRedirect(userSessionKey{}, func(s *runtime.Session) bool {
+		_, ok := runtime.Get[string](s, "userId")
+		return ok
+	}, "/login", next)
+}
+
+// TimedOut reports whether the request's session was discarded because its idle
+// or absolute timeout had passed; Runtime().ReadError() tells which
+// (runtime.ErrIdleTimeout, runtime.ErrAbsoluteTimeout).
+func (s *UserSession) TimedOut() bool {
+	return s.s.TimedOut()
+}
+
 // AdminSession is the typed session "Admin"; read it with AdminStorage.GetSession.
 //
 // The administrator, kept on the server; the cookie holds only the signed id.
@@ -281,9 +309,10 @@ var adminSpec = runtime.Spec{
 		SameSite: "strict",
 		Secure:   true,
 	},
-	Name:     "Admin",
-	OwnerKey: "adminId",
-	Server:   true,
+	IdleTimeout: 15 * time.Minute,
+	Name:        "Admin",
+	OwnerKey:    "adminId",
+	Server:      true,
 }
 
 // AdminStorage reads, commits and destroys AdminSession values.
@@ -363,4 +392,52 @@ func (st *AdminStorage) RegenerateID(s *AdminSession) error {
 // for example) and reports how many. The store must implement runtime.OwnerIndex.
 func (st *AdminStorage) RevokeByAdminID(ctx context.Context, v string) (int, error) {
 	return st.st.RevokeOwner(ctx, runtime.OwnerOf(v))
+}
+
+// adminSessionKey is the context key under which AdminStorage.Middleware keeps the AdminSession.
+type adminSessionKey struct{}
+
+// Middleware reads the AdminSession of each request into its context (see AdminSessionFrom)
+// and commits it, when it changed, just before the first byte of the response,
+// adding Vary: Cookie. A store failure, or a commit that fails before the
+// response starts, is answered by Config.ErrorHandler (500 by default). Changes
+// made after the first byte are not committed. See runtime.Storage.Middleware.
+func (st *AdminStorage) Middleware(next http.Handler) http.Handler {
+	return st.st.Middleware(adminSessionKey{}, next)
+}
+
+// AdminSessionFrom returns the AdminSession that AdminStorage.Middleware put in ctx. It reports
+// false, and never panics, when the middleware did not run for this request.
+func AdminSessionFrom(ctx context.Context) (*AdminSession, bool) {
+	s, ok := runtime.SessionFrom(ctx, adminSessionKey{})
+	if !ok {
+		return nil, false
+	}
+	return &AdminSession{s: s}, true
+}
+
+// Require returns next guarded by allow: a request whose session allow refuses
+// is answered 403 Forbidden. It applies Middleware itself when it has not run.
+func (st *AdminStorage) Require(allow func(*AdminSession) bool, next http.Handler) http.Handler {
+	return st.st.Require(adminSessionKey{}, func(s *runtime.Session) bool {
+		return allow(&AdminSession{s: s})
+	}, next)
+}
+
+// RequireAdminID returns next guarded by "adminId": a request whose session does not
+// hold it (as a string) is redirected with 303 See Other to
+// /admin/login?redirectTo=<its path and query>; read that back with
+// runtime.SafeRedirect. It applies Middleware itself when it has not run.
+func (st *AdminStorage) RequireAdminID(next http.Handler) http.Handler {
+	return st.st.RequireRedirect(adminSessionKey{}, func(s *runtime.Session) bool {
+		_, ok := runtime.Get[string](s, "adminId")
+		return ok
+	}, "/admin/login", next)
+}
+
+// TimedOut reports whether the request's session was discarded because its idle
+// or absolute timeout had passed; Runtime().ReadError() tells which
+// (runtime.ErrIdleTimeout, runtime.ErrAbsoluteTimeout).
+func (s *AdminSession) TimedOut() bool {
+	return s.s.TimedOut()
 }
