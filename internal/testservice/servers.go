@@ -1,0 +1,184 @@
+package testservice
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// compareVersionPaths orders /usr/lib/postgresql/9.6 before .../15.
+func compareVersionPaths(a, b string) int {
+	if len(a) != len(b) {
+		return len(a) - len(b)
+	}
+	return strings.Compare(a, b)
+}
+
+// freePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+func freePort(tb testing.TB) int {
+	tb.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// A Postgres is a private PostgreSQL server for one test, on its own port
+// and data directory, so that stopping it disturbs nothing else.
+type Postgres struct {
+	URL    string
+	tb     testing.TB
+	bin    string
+	dir    string
+	port   int
+	asUser string // "postgres" when running as root
+}
+
+// StartPostgres initialises and starts a throwaway PostgreSQL server. It
+// is stopped and removed when the test ends.
+func StartPostgres(tb testing.TB) *Postgres {
+	tb.Helper()
+	pgctl := Binary(tb, "pg_ctl", "/usr/lib/postgresql/*/bin/pg_ctl")
+	p := &Postgres{tb: tb, bin: filepath.Dir(pgctl), port: freePort(tb)}
+	dir, err := os.MkdirTemp("", "sessiongen-pg-")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p.dir = dir
+	tb.Cleanup(func() {
+		p.run("pg_ctl", "-D", p.data(), "-m", "immediate", "-w", "stop")
+		os.RemoveAll(dir)
+	})
+	if os.Geteuid() == 0 {
+		// PostgreSQL refuses to run as root.
+		u, err := user.Lookup("postgres")
+		if err != nil {
+			Unavailable(tb, "this test runs its own PostgreSQL as the postgres user, which does not exist: "+err.Error())
+		}
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		if err := os.Chown(dir, uid, gid); err != nil {
+			tb.Fatal(err)
+		}
+		p.asUser = "postgres"
+	}
+	if out, err := p.run("initdb", "-D", p.data(), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"); err != nil {
+		tb.Fatalf("initdb: %v\n%s", err, out)
+	}
+	p.URL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable&connect_timeout=2", p.port)
+	p.Start()
+	return p
+}
+
+func (p *Postgres) data() string { return filepath.Join(p.dir, "data") }
+
+func (p *Postgres) run(prog string, args ...string) ([]byte, error) {
+	path := filepath.Join(p.bin, prog)
+	var cmd *exec.Cmd
+	if p.asUser != "" {
+		cmd = exec.Command("runuser", append([]string{"-u", p.asUser, "--", path}, args...)...)
+	} else {
+		cmd = exec.Command(path, args...)
+	}
+	return cmd.CombinedOutput()
+}
+
+// Start starts the server (again) and waits until it accepts connections.
+func (p *Postgres) Start() {
+	p.tb.Helper()
+	opts := fmt.Sprintf("-p %d -c listen_addresses=127.0.0.1 -c unix_socket_directories=%s", p.port, p.dir)
+	if out, err := p.run("pg_ctl", "-D", p.data(), "-l", filepath.Join(p.dir, "log"), "-o", opts, "-w", "-t", "60", "start"); err != nil {
+		log, _ := os.ReadFile(filepath.Join(p.dir, "log"))
+		p.tb.Fatalf("pg_ctl start: %v\n%s\n%s", err, out, log)
+	}
+}
+
+// Crash stops the server at once, without a shutdown checkpoint, as a
+// crash or a kill -9 would (pg_ctl stop -m immediate); what was committed
+// is recovered from the WAL on the next Start.
+func (p *Postgres) Crash() {
+	p.tb.Helper()
+	if out, err := p.run("pg_ctl", "-D", p.data(), "-m", "immediate", "-w", "stop"); err != nil {
+		p.tb.Fatalf("pg_ctl stop: %v\n%s", err, out)
+	}
+}
+
+// A Redis is a private redis-server for one test, persisting every write
+// to an append-only file so that a killed server restarts with its data.
+type Redis struct {
+	Addr string
+	tb   testing.TB
+	bin  string
+	dir  string
+	port int
+	cmd  *exec.Cmd
+}
+
+// StartRedis starts a throwaway redis-server; it is killed and its files
+// removed when the test ends.
+func StartRedis(tb testing.TB) *Redis {
+	tb.Helper()
+	r := &Redis{tb: tb, bin: Binary(tb, "redis-server"), dir: tb.TempDir(), port: freePort(tb)}
+	r.Addr = fmt.Sprintf("127.0.0.1:%d", r.port)
+	tb.Cleanup(func() {
+		if r.cmd != nil {
+			r.cmd.Process.Kill()
+			r.cmd.Wait()
+		}
+	})
+	r.Start()
+	return r
+}
+
+// Start starts the server (again) and waits until it answers PING.
+func (r *Redis) Start() {
+	r.tb.Helper()
+	r.cmd = exec.Command(r.bin, "--bind", "127.0.0.1", "--port", strconv.Itoa(r.port),
+		"--dir", r.dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always",
+		"--daemonize", "no", "--logfile", filepath.Join(r.dir, "log"))
+	if err := r.cmd.Start(); err != nil {
+		r.tb.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for !r.ping() {
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(filepath.Join(r.dir, "log"))
+			r.tb.Fatalf("redis-server on %s did not start:\n%s", r.Addr, log)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (r *Redis) ping() bool {
+	c, err := net.DialTimeout("tcp", r.Addr, time.Second)
+	if err != nil {
+		return false
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(time.Second))
+	if _, err := c.Write([]byte("PING\r\n")); err != nil {
+		return false
+	}
+	line, err := bufio.NewReader(c).ReadString('\n')
+	return err == nil && strings.HasPrefix(line, "+PONG")
+}
+
+// Kill kills the server with SIGKILL and waits for it to exit.
+func (r *Redis) Kill() {
+	r.tb.Helper()
+	if err := r.cmd.Process.Kill(); err != nil {
+		r.tb.Fatal(err)
+	}
+	r.cmd.Wait()
+	r.cmd = nil
+}
