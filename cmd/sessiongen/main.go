@@ -11,7 +11,8 @@
 // Usage:
 //
 //	sessiongen -schema FILE [-o FILE] [-check]
-//	sessiongen init        write a commented starter schema (sessions.yaml)
+//	sessiongen init [FILE] write a commented starter schema (default sessions.yaml);
+//	                       it never overwrites a file
 //	sessiongen secret      print a fresh random secret for Config.Secrets
 //
 // Flags:
@@ -33,6 +34,12 @@
 // or, without the tool directive:
 //
 //	//go:generate go run github.com/sessiongen/sessiongen/cmd/sessiongen -schema sessions.yaml
+//
+// Editors that read JSON Schema (VS Code with the YAML extension, JetBrains
+// IDEs, Neovim with yaml-language-server) check a schema as it is typed when
+// its first line, as sessiongen init writes it, is
+//
+//	# yaml-language-server: $schema=https://raw.githubusercontent.com/sessiongen/sessiongen/main/sessiongen.schema.json
 //
 // A bad schema is reported as file:line:col: message, one line per problem,
 // all at once; no file is written then. The output file is written

@@ -26,6 +26,10 @@ github.com/sessiongen/sessiongen/cmd/sessiongen).
   -o FILE       output file (default: the schema's name with _gen.go)
   -check        write nothing; print a diff and exit 1 if the output is stale
   -version      print the version
+
+sessiongen init writes a commented starter schema; it never overwrites a file.
+Editors check a schema against sessiongen.schema.json (its first line says so).
+Exit status: 0 on success, 1 for a bad schema or a stale file (-check), 2 for bad usage.
 `
 
 // run is the whole command, testable: it returns the exit status.
