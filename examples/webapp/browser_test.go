@@ -291,7 +291,7 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("RememberMePersistentCookie", func(t *testing.T) {
-		const rememberIdle = 3 * time.Second
+		const rememberIdle = 10 * time.Second // renewal due after 1s
 		base := app(t, rememberIdle)
 
 		plain := newTab(t, browser)
@@ -321,7 +321,7 @@ func TestBrowser(t *testing.T) {
 		step(t, remembered, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("items")))
 		check("after later commits")
 		// An idle-timeout renewal (due a second after the last one with a
-		// 3s timeout) rewrites the cookie: it stays persistent too.
+		// 10s timeout) rewrites the cookie: it stays persistent too.
 		before := cookie(t, remembered, base, userCookie).Value
 		waitUntil(t, time.Now().Add(runtime.RenewInterval(rememberIdle)+100*time.Millisecond))
 		step(t, remembered, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("items")))
@@ -386,19 +386,15 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("IdleTimeout", func(t *testing.T) {
-		const idle = 2 * time.Second
+		const idle = 3 * time.Second
 		base := app(t, idle)
 		ctx := newTab(t, browser)
 		login(t, ctx, base, "demo", "demo-password", false)
-		// Any request may renew the idle stamp (whole seconds, in the
-		// signed cookie), but never after its response arrived: the session
-		// has been idle for too long at lastSeen+idle at the latest.
+		// The runtime stamps the session (whole seconds, inside the signed
+		// cookie) at most when a response is sent: at lastSeen+idle the
+		// session has been idle for too long, whatever the rounding. (It
+		// may end up to a second earlier; nothing is sent meanwhile.)
 		lastSeen := time.Now()
-		visit(t, ctx, base, "/")
-		if loc := location(t, ctx, base); loc != "/" {
-			t.Fatalf("within the idle timeout / went to %s", loc)
-		}
-		lastSeen = time.Now()
 		waitUntil(t, lastSeen.Add(idle))
 		visit(t, ctx, base, "/")
 		if loc := location(t, ctx, base); !strings.HasPrefix(loc, "/login") {
