@@ -35,9 +35,9 @@
 //
 //	//go:generate go run github.com/sessiongen/sessiongen/cmd/sessiongen -schema sessions.yaml
 //
-// Editors that read JSON Schema (VS Code with the YAML extension, JetBrains
-// IDEs, Neovim with yaml-language-server) check a schema as it is typed when
-// its first line, as sessiongen init writes it, is
+// Editors that run yaml-language-server (VS Code with the YAML extension,
+// Neovim, Helix, Zed) check a schema against sessiongen.schema.json as it is
+// typed when its first line, as sessiongen init writes it, is
 //
 //	# yaml-language-server: $schema=https://raw.githubusercontent.com/sessiongen/sessiongen/main/sessiongen.schema.json
 //
