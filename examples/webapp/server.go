@@ -113,8 +113,11 @@ func newServer(cfg config) (http.Handler, error) {
 	mux.Handle("POST /admin/login", adminLogin(s.adminLogin))
 
 	// The user session is loaded for every request and committed when it
-	// changed (a flash set or consumed, an idle-timeout renewal).
-	return securityHeaders(users.Middleware(s.timedOutNotice(s.keepRemembered(mux)))), nil
+	// changed (a flash set or consumed, an idle-timeout renewal). Every
+	// state change is a POST, refused when it comes from another origin
+	// (CSRF), on top of the cookies' SameSite.
+	h := users.Middleware(s.timedOutNotice(s.keepRemembered(mux)))
+	return securityHeaders(http.NewCrossOriginProtection().Handler(h)), nil
 }
 
 // newUserStorage is NewUserStorage with the idle timeout replaced when idle
@@ -318,7 +321,7 @@ func (s *server) deleteItem(w http.ResponseWriter, r *http.Request) {
 func (s *server) adminPage(w http.ResponseWriter, r *http.Request) {
 	as, _ := AdminSessionFrom(r.Context())
 	name, _ := as.AdminID()
-	data := map[string]any{"Title": "Administration", "Admin": name, "SessionID": as.ID()[:8]}
+	data := map[string]any{"Title": "Administration", "Admin": name}
 	if msg, ok := as.PopNotice(); ok {
 		data["Message"] = msg
 	}

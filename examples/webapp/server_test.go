@@ -94,4 +94,19 @@ func TestHTTPFlow(t *testing.T) {
 	if resp, _ = get(t, c, ts.URL+"/admin"); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("/admin for demo: status %d, want 403", resp.StatusCode)
 	}
+
+	// A form posted from another site is refused, whatever its cookies.
+	req, _ := http.NewRequest("POST", ts.URL+"/items/Bread/delete", nil)
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	req.Header.Set("Origin", "https://evil.example")
+	if resp, err = c.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-site POST: status %d, want 403", resp.StatusCode)
+	}
+	if _, body = get(t, c, ts.URL+"/"); !strings.Contains(body, `data-item="Bread"`) {
+		t.Error("the cross-site POST deleted Bread")
+	}
 }
