@@ -4,13 +4,20 @@
 //
 // Usage (from bench/):
 //
-//	go test -run '^$' -bench . -benchmem -count 6 | tee out.txt
+//	go test -c -o bench.test .
+//	for i in 1 2 3 4 5 6; do ./bench.test -test.run '^$' -test.bench . -test.benchmem; done | tee out.txt
 //	go run ./cmd/benchtable out.txt
+//
+// Rounds of -count 1 interleave the implementations, so each round measures
+// them all within seconds; `go test -bench . -count 6` works too, but runs
+// each benchmark six times in a row, and a machine whose load changes
+// meanwhile skews the ratios.
 //
 // Benchmarks are named Scenario[/key=value...]/impl=NAME. Rows whose
 // benchmark reports a unit of its own (such as lost-keys) go to a separate
-// table of that unit. Times are medians of all runs, with the median of
-// impl=harness (the loop alone) subtracted unless -raw is given.
+// table of that unit. Times are medians of all runs, with impl=harness (the
+// loop alone) subtracted unless -raw is given; ratios are medians of the
+// ratios within each run.
 package main
 
 import (
@@ -211,6 +218,53 @@ func (d *data) get(o options, scenario, impl, unit string) (float64, int) {
 	return m, len(c.values[unit])
 }
 
+// runValues returns scenario × impl's values of unit in the order they were
+// read, less the harness's value of the same run (the k-th of each) unless
+// raw.
+func (d *data) runValues(o options, scenario, impl, unit string) []float64 {
+	c := d.cells[cellKey{scenario, impl}]
+	if c == nil {
+		return nil
+	}
+	vs := slices.Clone(c.values[unit])
+	if o.raw || impl == o.harness {
+		return vs
+	}
+	h := d.cells[cellKey{scenario, o.harness}]
+	if h == nil || len(h.values[unit]) == 0 {
+		return vs
+	}
+	hv := h.values[unit]
+	for k := range vs {
+		sub := median(hv)
+		if len(hv) == len(vs) {
+			sub = hv[k]
+		}
+		vs[k] = max(vs[k]-sub, 0)
+	}
+	return vs
+}
+
+// ratio returns the median over runs of num's time ÷ den's in the same run
+// (the k-th result of each). Run the benchmarks as interleaved rounds (see
+// the package doc) and a load that drifts during the run cancels out of it.
+// With unequal run counts it is the ratio of the medians.
+func (d *data) ratio(o options, scenario, num, den string) float64 {
+	a := d.runValues(o, scenario, num, unitTime)
+	b := d.runValues(o, scenario, den, unitTime)
+	if len(a) == 0 || len(b) == 0 {
+		return math.NaN()
+	}
+	if len(a) != len(b) {
+		return median(a) / median(b)
+	}
+	rs := make([]float64, len(a))
+	for k := range a {
+		rs[k] = a[k] / b[k]
+	}
+	return median(rs)
+}
+
 // timed reports whether scenario is a timing scenario (no unit of its own).
 func (d *data) timed(scenario string) bool { return len(d.extraUnits[scenario]) == 0 }
 
@@ -319,7 +373,7 @@ func (d *data) peers(o options, scenarios []string) []string {
 
 func renderRatios(w io.Writer, d *data, o options, scenarios []string) {
 	peers := d.peers(o, scenarios)
-	fmt.Fprintf(w, "Ratios of medians: a peer's time ÷ %s's (how many times faster %s is), and %s's ÷ the floor's.\n\n", o.ours, o.ours, o.ours)
+	fmt.Fprintf(w, "Ratios, each the median over runs of the ratio within a run: a peer's time ÷ %s's (how many times faster %s is), and %s's ÷ the floor's.\n\n", o.ours, o.ours, o.ours)
 	fmt.Fprintf(w, "| scenario | %s µs |", o.ours)
 	for _, p := range peers {
 		fmt.Fprintf(w, " %s ÷ %s |", p, o.ours)
@@ -330,12 +384,10 @@ func renderRatios(w io.Writer, d *data, o options, scenarios []string) {
 		ours, _ := d.get(o, s, o.ours, unitTime)
 		fmt.Fprintf(w, "| %s | %s |", s, micro(ours))
 		for _, p := range peers {
-			t, _ := d.get(o, s, p, unitTime)
-			fmt.Fprintf(w, " %s |", ratio(t, ours))
+			fmt.Fprintf(w, " %s |", times(d.ratio(o, s, p, o.ours)))
 		}
-		fl, _ := d.get(o, s, o.floor, unitTime)
 		allocs, _ := d.get(o, s, o.ours, unitAllocs)
-		fmt.Fprintf(w, " %s | %s |\n", ratio(ours, fl), count(allocs))
+		fmt.Fprintf(w, " %s | %s |\n", times(d.ratio(o, s, o.ours, o.floor)), count(allocs))
 	}
 	fmt.Fprintln(w)
 }
@@ -344,8 +396,7 @@ func renderRatios(w io.Writer, d *data, o options, scenarios []string) {
 // it asserts nothing.
 func renderGoals(w io.Writer, d *data, o options) {
 	s := o.goalScenario
-	ours, n := d.get(o, s, o.ours, unitTime)
-	if n == 0 {
+	if _, n := d.get(o, s, o.ours, unitTime); n == 0 {
 		return
 	}
 	fmt.Fprintf(w, "Goals for %s (%s):\n\n", s, o.ours)
@@ -356,16 +407,14 @@ func renderGoals(w io.Writer, d *data, o options) {
 		return "not met"
 	}
 	for _, p := range d.peers(o, []string{s}) {
-		t, n := d.get(o, s, p, unitTime)
-		if n == 0 {
+		r := d.ratio(o, s, p, o.ours)
+		if math.IsNaN(r) {
 			continue
 		}
-		r := t / ours
-		fmt.Fprintf(w, "- ≥ %g× faster than %s: %s (%s)\n", o.goalPeer, p, met(r >= o.goalPeer), ratio(t, ours))
+		fmt.Fprintf(w, "- ≥ %g× faster than %s: %s (%s)\n", o.goalPeer, p, met(r >= o.goalPeer), times(r))
 	}
-	if fl, n := d.get(o, s, o.floor, unitTime); n > 0 {
-		r := ours / fl
-		fmt.Fprintf(w, "- ≤ %g× the floor: %s (%s)\n", o.goalFloor, met(r <= o.goalFloor), ratio(ours, fl))
+	if r := d.ratio(o, s, o.ours, o.floor); !math.IsNaN(r) {
+		fmt.Fprintf(w, "- ≤ %g× the floor: %s (%s)\n", o.goalFloor, met(r <= o.goalFloor), times(r))
 	}
 	if a, n := d.get(o, s, o.ours, unitAllocs); n > 0 {
 		fmt.Fprintf(w, "- ≤ %g allocations: %s (%s)\n", o.goalAllocs, met(a <= o.goalAllocs), count(a))
@@ -444,11 +493,10 @@ func count(v float64) string {
 	return fmt.Sprintf("%.1f", v)
 }
 
-func ratio(a, b float64) string {
-	if math.IsNaN(a) || math.IsNaN(b) || b == 0 {
+func times(r float64) string {
+	if math.IsNaN(r) || math.IsInf(r, 0) {
 		return "–"
 	}
-	r := a / b
 	if r >= 10 {
 		return fmt.Sprintf("%.0f×", r)
 	}

@@ -34,8 +34,10 @@ func TestTable(t *testing.T) {
 		// Medians less the harness: ours 3.0 µs, gorilla 40 µs, floor 1.0 µs.
 		"| sessiongen | 3.00 | 6 | 512 |",
 		"| gorilla | 40.0 | 300 | 9000 |",
-		"| RoundTrip | 3.00 | 13× | 3.0× | 6 |",
-		"- ≥ 10× faster than gorilla: met (13×)",
+		// Ratios within each run: gorilla 60/2.8 = 21.4 and 20/3.2 = 6.25,
+		// median 13.8 (the ratio of the medians would be 13.3).
+		"| RoundTrip | 3.00 | 14× | 3.0× | 6 |",
+		"- ≥ 10× faster than gorilla: met (14×)",
 		"- ≤ 3.5× the floor: met (3.0×)",
 		"- ≤ 8 allocations: met (6)",
 		"| LostWrites/writers=16/mode=overlap | 0 | 15 |",
