@@ -83,8 +83,10 @@ func (s *sealer) open(value []byte) ([]byte, int, error) {
 	if !ok {
 		return nil, 0, ErrDecrypt
 	}
+	// Strict, and no line breaks (which encoding/base64 skips): one value
+	// has exactly one spelling, so accepted values cannot be rewritten.
 	raw, err := base64.RawURLEncoding.Strict().AppendDecode(nil, rest)
-	if err != nil || len(raw) < ns+chacha20poly1305.Overhead {
+	if err != nil || bytes.ContainsAny(rest, "\r\n") || len(raw) < ns+chacha20poly1305.Overhead {
 		return nil, 0, ErrDecrypt
 	}
 	nonce, sealed := raw[:ns], raw[ns:]
