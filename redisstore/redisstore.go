@@ -82,7 +82,7 @@ func New(rdb redis.UniversalClient, o Options) *Store {
 	return &Store{rdb: rdb, prefix: o.Prefix}
 }
 
-func (s *Store) key(id string) string       { return s.prefix + "s:" + id }
+func (s *Store) key(id string) string         { return s.prefix + "s:" + id }
 func (s *Store) ownerKey(owner string) string { return s.prefix + "o:" + owner }
 
 // luaTouchOwner adds an id to its owner's set and makes the set live at
