@@ -146,7 +146,7 @@ func (l *loader) checkKeys(sess *Session) {
 			l.d.add(k.Pos, "%s: key %q starts with __flash_, which is reserved for flash values", what, k.Name)
 		}
 		if strings.HasPrefix(k.Name, "__sg_") {
-			l.d.add(k.Pos, "%s: key %q starts with __sg_, which is reserved for the timeout stamps (__sg_created, __sg_seen)", what, k.Name)
+			l.d.add(k.Pos, "%s: key %q starts with __sg_, which is reserved for sessiongen's own keys (__sg_created, __sg_seen, __sg_maxage)", what, k.Name)
 		}
 		if _, ok := keyNames[k.GoName]; !ok {
 			keyNames[k.GoName] = k

@@ -26,8 +26,9 @@ import (
 //     or when next returns without writing, it adds "Vary: Cookie" and, if
 //     Session.Modified (a value set or removed, a flash consumed, an idle
 //     renewal due, a timed-out session), commits the session with the
-//     options of the handler's own last CommitSession in this request, so a
-//     remember-me Max-Age is kept. A Set-Cookie of the same cookie name added
+//     options of the handler's own last CommitSession in this request, or
+//     with the remembered Max-Age (see RememberKey), so a remember-me login
+//     stays persistent. A Set-Cookie of the same cookie name added
 //     earlier in the request is replaced, never doubled. An expired session
 //     left empty gets the deleting Set-Cookie instead.
 //   - If that commit fails (a cookie over 4096 bytes, a store failure), the
@@ -81,6 +82,7 @@ func logError(w http.ResponseWriter, r *http.Request, err error) {
 // autoCommit commits a modified session into h, replacing any Set-Cookie of
 // the same cookie name already there.
 func (st *Storage) autoCommit(h http.Header, s *Session) error {
+	opts := st.remember(s)
 	if !s.modified {
 		return nil
 	}
@@ -89,7 +91,7 @@ func (st *Storage) autoCommit(h http.Header, s *Session) error {
 	if errors.Is(s.readErr, ErrExpired) && len(s.data.entries) == 0 && s.id == "" {
 		line, err = st.DestroySessionHeader(s)
 	} else {
-		line, err = st.CommitSessionHeader(s, s.opts...)
+		line, err = st.CommitSessionHeader(s, opts...)
 	}
 	if err != nil {
 		return err

@@ -507,3 +507,24 @@ func TestMiddlewareRememberMe(t *testing.T) {
 		}
 	}
 }
+
+// TestMiddlewareDestroyAfterRememberedCommit: a logout that destroys a
+// session committed with WithMaxAge earlier in the same request deletes the
+// cookie; the middleware does not commit it again.
+func TestMiddlewareDestroyAfterRememberedCommit(t *testing.T) {
+	st := newMWStorage(t, runtime.Spec{}, runtime.Config{})
+	srv := serveTest(t, st.Middleware(sessKey{}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := reqSession(t, r)
+		runtime.Set(s, "userId", "ada")
+		if err := st.CommitSession(w, s, runtime.WithMaxAge(time.Hour)); err != nil {
+			t.Error(err)
+		}
+		if err := st.DestroySession(w, s); err != nil {
+			t.Error(err)
+		}
+	})))
+	res := doRequest(t, srv, "POST", "/logout", "")
+	if n := len(res.cookies); n == 0 || !strings.Contains(res.cookies[n-1], "Expires=Thu, 01 Jan 1970") {
+		t.Errorf("logout: Set-Cookie %q, want the deleting line last", res.cookies)
+	}
+}

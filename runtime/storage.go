@@ -253,6 +253,7 @@ func (st *Storage) DestroySessionHeader(s *Session) (string, error) {
 	}
 	s.data = object{}
 	s.id = ""
+	s.opts = nil // a remember-me commit earlier in the request does not outlive the session
 	s.clearChanges()
 	return st.hdr.destroyLine, nil
 }

@@ -13,7 +13,7 @@ import (
 // or editing its expiry. Both hold whole seconds since the Unix epoch as a
 // JSON number. React Router sees two ordinary keys: it never reads them and
 // keeps them when it commits the data, so the cookie can still be shared.
-// A schema key may not start with "__sg_".
+// A schema key may not start with "__sg_" (see also RememberKey).
 const (
 	// CreatedKey is when the session was first committed (absoluteTimeout).
 	CreatedKey = "__sg_created"

@@ -196,3 +196,54 @@ func TestUnstampedSessionAdopted(t *testing.T) {
 }
 
 func jsonInt(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+// TestRememberMeSurvivesRenewal: a remember-me Max-Age is kept by the
+// middleware's later commits (an idle renewal, a change), in cookie and
+// server storage, and the store's expiry follows.
+func TestRememberMeSurvivesRenewal(t *testing.T) {
+	for _, server := range []bool{false, true} {
+		clk := newClock()
+		store := runtime.NewMemoryStore(0)
+		st := newMWStorage(t, runtime.Spec{Server: server, IdleTimeout: 24 * time.Hour}, runtime.Config{Store: store, Now: clk.Now})
+		mux := http.NewServeMux()
+		mux.HandleFunc("/login", func(w http.ResponseWriter, r *http.Request) {
+			s := reqSession(t, r)
+			runtime.Set(s, "userId", "ada")
+			opts := []runtime.CommitOption{}
+			if r.URL.Query().Has("remember") {
+				opts = append(opts, runtime.WithMaxAge(30*24*time.Hour))
+			}
+			if err := st.CommitSession(w, s, opts...); err != nil {
+				t.Error(err)
+			}
+		})
+		mux.HandleFunc("/theme", func(w http.ResponseWriter, r *http.Request) { runtime.Set(reqSession(t, r), "theme", "dark") })
+		mux.HandleFunc("/noop", func(w http.ResponseWriter, r *http.Request) {})
+		srv := serveTest(t, st.Middleware(sessKey{}, mux))
+		for _, remember := range []bool{true, false} {
+			path := "/login"
+			if remember {
+				path += "?remember"
+			}
+			cookie := doRequest(t, srv, "GET", path, "").cookie("")
+			for _, step := range []string{"/noop", "/theme"} {
+				clk.Advance(2 * time.Hour) // past RenewInterval: /noop renews
+				res := doRequest(t, srv, "GET", step, cookie)
+				if len(res.cookies) != 1 {
+					t.Fatalf("server=%v remember=%v %s: Set-Cookie %q, want one", server, remember, step, res.cookies)
+				}
+				if got := strings.Contains(res.cookies[0], "; Max-Age=2592000;"); got != remember {
+					t.Errorf("server=%v remember=%v %s: Set-Cookie %q", server, remember, step, res.cookies[0])
+				}
+				cookie = res.cookie(cookie)
+				if server {
+					s, _ := st.GetSessionHeader(t.Context(), cookie)
+					rec, _ := store.Read(t.Context(), s.ID())
+					if want := clk.Now().Add(30 * 24 * time.Hour); remember != rec.Expires.Equal(want) || !remember && !rec.Expires.IsZero() {
+						t.Errorf("remember=%v %s: store expiry %v", remember, step, rec.Expires)
+					}
+				}
+			}
+		}
+	}
+}
