@@ -27,7 +27,7 @@ func (l *loader) require(what string, n *yaml.Node) string {
 	if !ok {
 		return ""
 	}
-	if runtime.SafeRedirect(v, "") != v {
+	if v == "" || runtime.SafeRedirect(v, "") != v {
 		l.d.add(pos(rn), "%s: redirect %q is not a same-site path (want one leading /, e.g. /login; no scheme, host, backslash or control character)", what, v)
 		return ""
 	}
