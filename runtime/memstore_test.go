@@ -20,7 +20,7 @@ func TestMemoryStoreConformance(t *testing.T) {
 func TestMemoryStoreSweep(t *testing.T) {
 	m := runtime.NewMemoryStore(20 * time.Millisecond)
 	ctx := t.Context()
-	exp := time.Now().Add(100 * time.Millisecond)
+	exp := time.Now().Add(500 * time.Millisecond)
 	for range 3 {
 		if err := m.Create(ctx, storetest.NewID(), runtime.Record{Data: json.RawMessage(`{}`), Expires: exp}); err != nil {
 			t.Fatal(err)

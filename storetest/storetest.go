@@ -18,7 +18,7 @@
 // runtime.Storage, concurrent requests, session fixation, RegenerateID,
 // DestroySession and RevokeOwner.
 //
-// Expiry is tested with lifetimes of about one second, so a store must
+// Expiry is tested with lifetimes of two seconds, so a store must
 // honour Expires at least to the millisecond. newStore is called once per
 // subtest; it may return the same store each time if ids never collide (the
 // suite uses fresh random ids), but a fresh store (or table, or key prefix)
@@ -305,7 +305,7 @@ func (s *suite) expiry(t *testing.T) {
 	st := s.newStore(t)
 	id, keep := NewID(), NewID()
 	carol := "carol" + NewID()[:8]
-	exp := ms(time.Now().Add(time.Second))
+	exp := ms(time.Now().Add(2 * time.Second))
 	mustCreate(t, st, id, runtime.Record{Data: json.RawMessage(`{"old":1}`), Expires: exp, Owner: carol})
 	mustCreate(t, st, keep, runtime.Record{Data: json.RawMessage(`{"keep":1}`), Expires: exp.Add(time.Hour), Owner: carol})
 	s.checkData(t, mustRead(t, st, id).Data, `{"old":1}`)
@@ -337,7 +337,7 @@ func (s *suite) expiryUpdate(t *testing.T) {
 	st := s.newStore(t)
 	longer, forever, shorter := NewID(), NewID(), NewID()
 	now := time.Now()
-	exp := ms(now.Add(time.Second))
+	exp := ms(now.Add(2 * time.Second))
 	for _, id := range []string{longer, forever} {
 		mustCreate(t, st, id, runtime.Record{Data: json.RawMessage(`{"a":1}`), Expires: exp})
 	}
