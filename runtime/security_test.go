@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Secrets of the minimum length, for the security tests.
@@ -327,5 +328,27 @@ func checkLine(t testing.TB, line string) {
 		if c := value[i]; !uriUnreserved(c) && c != '%' {
 			t.Fatalf("Set-Cookie value with %q: %q", c, value)
 		}
+	}
+}
+
+// TestOnInvalidCookieHearsExpiry: a session past its idle timeout is
+// reported to the hook too, with an error matching ErrExpired.
+func TestOnInvalidCookieHearsExpiry(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	var got []error
+	for _, enc := range []bool{false, true} {
+		cfg := Config{Secrets: []string{secretA}, Now: func() time.Time { return now },
+			OnInvalidCookie: func(_ *http.Request, err error) { got = append(got, err) }}
+		st, err := NewStorage(Spec{Name: "t", Encrypt: enc, IdleTimeout: time.Minute}, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		header := cookieOf(commitValues(t, st, "k", "v"))
+		now = now.Add(2 * time.Minute)
+		s := read(t, st, header)
+		if !errors.Is(s.ReadError(), ErrExpired) || len(got) != 1 || !errors.Is(got[0], ErrExpired) {
+			t.Errorf("encrypt=%v: ReadError %v, hook calls %v; want one ErrExpired", enc, s.ReadError(), got)
+		}
+		got = nil
 	}
 }

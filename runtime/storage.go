@@ -116,7 +116,7 @@ func NewStorage(spec Spec, cfg Config) (*Storage, error) {
 
 func checkSecrets(cfg Config) error {
 	if len(cfg.Secrets) == 0 {
-		return fmt.Errorf("%w: Config.Secrets is empty: a signed cookie needs at least one secret (generate one with: head -c 32 /dev/urandom | base64)", ErrConfig)
+		return fmt.Errorf("%w: Config.Secrets is empty: a signed cookie needs at least one secret (print a fresh one with: sessiongen secret)", ErrConfig)
 	}
 	for i, s := range cfg.Secrets {
 		if s == "" {
