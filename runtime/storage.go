@@ -336,8 +336,15 @@ func (st *Storage) commitServer(s *Session, o commitOptions) (string, error) {
 		if !errors.Is(err, ErrNotFound) {
 			return "", &StoreError{Op: "update", Err: err}
 		}
-		// The data expired or was destroyed meanwhile: start a new session
-		// under a new id rather than re-creating the old one.
+		// The data was destroyed, revoked or expired while this request
+		// ran: start a new session under a new id, holding only what this
+		// request set. Re-creating the data read earlier would undo a
+		// logout or a RevokeOwner made meanwhile.
+		var fresh object
+		for _, f := range p.Set {
+			fresh.set(f.Key, f.Value)
+		}
+		s.data = fresh
 	}
 	rec := Record{Data: s.data.appendJSON(nil), Expires: exp, Owner: st.owner(s)}
 	for range 3 {

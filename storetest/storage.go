@@ -290,3 +290,55 @@ func BenchmarkRoundTrip(b *testing.B, store runtime.Store) {
 		}
 	}
 }
+
+// storageInFlight: a request that read its session before the session was
+// destroyed (logout elsewhere) or revoked (RevokeOwner after a password
+// change) and commits after must not bring the old data back, under the
+// old id or a new one. It may keep what it set itself.
+func (s *suite) storageInFlight(t *testing.T) {
+	store := s.newStore(t)
+	st := NewStorage(t, store)
+	user := "judy" + NewID()[:8]
+	for _, how := range []string{"destroy", "revoke"} {
+		_, cookie := mustRequest(t, st, "", func(se *runtime.Session) {
+			runtime.Set(se, "userId", user)
+			runtime.Set(se, "role", "admin")
+		})
+		inflight := mustGet(t, st, cookie)
+		oldID := inflight.ID()
+		switch how {
+		case "destroy":
+			if _, err := st.DestroySessionHeader(mustGet(t, st, cookie)); err != nil {
+				t.Fatal(err)
+			}
+		case "revoke":
+			if _, ok := store.(runtime.OwnerIndex); !ok {
+				continue
+			}
+			if _, err := st.RevokeOwner(ctx(t), user); err != nil {
+				t.Fatal(err)
+			}
+		}
+		runtime.Set(inflight, "lastSeen", 42)
+		line, err := st.CommitSessionHeader(inflight)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if inflight.ID() == oldID {
+			t.Fatalf("%s: commit re-created the old id", how)
+		}
+		wantNotFound(t, store, oldID, how+": old id")
+		got := mustGet(t, st, CookieHeader(line))
+		if got.Has("userId") || got.Has("role") {
+			t.Fatalf("%s: a request in flight brought the old session back: %s", how, got.JSON())
+		}
+		if v, _ := runtime.Get[int](got, "lastSeen"); v != 42 {
+			t.Fatalf("%s: the request's own change was dropped: %s", how, got.JSON())
+		}
+		if idx, ok := store.(runtime.OwnerIndex); ok {
+			if ids, err := idx.IDsByOwner(ctx(t), user); err != nil || len(ids) != 0 {
+				t.Fatalf("%s: sessions of the user after commit: %q, %v", how, ids, err)
+			}
+		}
+	}
+}

@@ -113,6 +113,7 @@ func Run(t *testing.T, newStore func(t *testing.T) runtime.Store, opts ...Option
 		t.Run("RegenerateID", s.storageRegenerate)
 		t.Run("Destroy", s.storageDestroy)
 		t.Run("RevokeOwner", s.storageRevoke)
+		t.Run("InFlightAfterDestroyOrRevoke", s.storageInFlight)
 	})
 }
 
