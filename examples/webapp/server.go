@@ -116,7 +116,7 @@ func newServer(cfg config) (http.Handler, error) {
 	// changed (a flash set or consumed, an idle-timeout renewal). Every
 	// state change is a POST, refused when it comes from another origin
 	// (CSRF), on top of the cookies' SameSite.
-	h := users.Middleware(s.timedOutNotice(s.keepRemembered(mux)))
+	h := users.Middleware(s.timedOutNotice(mux))
 	return securityHeaders(http.NewCrossOriginProtection().Handler(h)), nil
 }
 
@@ -162,34 +162,6 @@ func (s *server) timedOutNotice(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if us := user(r); us.TimedOut() {
 			us.FlashError("Your session timed out. Please sign in again.")
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// remember is the commit option of a "remember me" cookie.
-func (s *server) remember() CommitOption { return WithMaxAge(s.cfg.RememberFor) }
-
-// keepRemembered keeps a remember-me cookie persistent. The middleware
-// commits with the options of the handler's last CommitSession in the same
-// request only; a later request that changes the session (a flash consumed,
-// an idle renewal) would otherwise turn the cookie into a browser-session
-// cookie. Committing here with WithMaxAge records that option for the
-// middleware's commit; when nothing has changed yet, the header line is
-// dropped and nothing is sent unless the handler changes the session.
-func (s *server) keepRemembered(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if us := user(r); us.Remember() {
-			var err error
-			if us.Runtime().Modified() {
-				err = s.users.CommitSession(w, us, s.remember())
-			} else {
-				_, err = s.users.CommitSessionHeader(us, s.remember())
-			}
-			if err != nil {
-				s.fail(w, err)
-				return
-			}
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -243,18 +215,17 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	us := user(r)
 	us.SetUserID(name)
 	us.FlashMessage("Welcome, " + name + ".")
-	var opts []CommitOption
 	if r.PostFormValue("remember") != "" {
-		us.SetRemember(true)
-		opts = append(opts, s.remember())
+		// A persistent cookie. Under the middleware the runtime remembers
+		// the Max-Age in the session (runtime.RememberKey), so its later
+		// commits (a consumed flash, an idle renewal) keep it.
+		if err := s.users.CommitSession(w, us, WithMaxAge(s.cfg.RememberFor)); err != nil {
+			s.fail(w, err)
+			return
+		}
 	} else {
-		us.UnsetRemember()
-	}
-	// An explicit commit for the remember-me Max-Age; without it the
-	// middleware would commit a browser-session cookie.
-	if err := s.users.CommitSession(w, us, opts...); err != nil {
-		s.fail(w, err)
-		return
+		// A browser-session cookie, even over an earlier remembered login.
+		us.Runtime().Unset(runtime.RememberKey)
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }

@@ -91,6 +91,19 @@ func TestHTTPFlow(t *testing.T) {
 	if v := resp.Header.Get("Vary"); v != "Cookie" || len(resp.Cookies()) != 0 {
 		t.Errorf("a page that changed no session: Vary %q, Set-Cookie %v; want Vary: Cookie and no cookie", v, resp.Cookies())
 	}
+	// Signing in again without "remember me" forgets an earlier one.
+	for _, remember := range []string{"1", ""} {
+		resp, err = c.PostForm(ts.URL+"/login", url.Values{"username": {"demo"}, "password": {"demo-password"}, "remember": {remember}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		resp, _ = get(t, c, ts.URL+"/") // consumes the welcome flash: the middleware commits
+		cs := resp.Cookies()
+		if len(cs) != 1 || (cs[0].MaxAge > 0) != (remember != "") {
+			t.Errorf("remember=%q: dashboard's Set-Cookie %v; want Max-Age only when remembered", remember, cs)
+		}
+	}
 	if resp, _ = get(t, c, ts.URL+"/admin"); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("/admin for demo: status %d, want 403", resp.StatusCode)
 	}

@@ -72,31 +72,6 @@ func (s *UserSession) UnsetUserID() {
 	s.s.Unset("userId")
 }
 
-// Remember returns the value of "remember", or false when it is unset or not a bool.
-//
-// The user asked to be remembered; every commit keeps the cookie persistent.
-func (s *UserSession) Remember() bool {
-	if v, ok := runtime.Get[bool](s.s, "remember"); ok {
-		return v
-	}
-	return false
-}
-
-// SetRemember sets "remember".
-func (s *UserSession) SetRemember(v bool) {
-	runtime.Set(s.s, "remember", v)
-}
-
-// HasRemember reports whether "remember" is set.
-func (s *UserSession) HasRemember() bool {
-	return s.s.HasValue("remember")
-}
-
-// UnsetRemember removes "remember".
-func (s *UserSession) UnsetRemember() {
-	s.s.Unset("remember")
-}
-
 // FlashMessage sets the flash value "message": it can be read once, by PopMessage, usually after a redirect.
 func (s *UserSession) FlashMessage(v string) {
 	runtime.Flash(s.s, "message", v)
