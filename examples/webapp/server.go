@@ -90,15 +90,17 @@ func newServer(cfg config) (http.Handler, error) {
 	// Administration: a signed-in user who is not an administrator gets 403
 	// (Require with a predicate); without an administrator session,
 	// RequireAdminID sends the request to /admin/login.
-	notAUser := func(us *UserSession) bool {
+	// notPlainUser allows a request unless a signed-in user who is not an
+	// administrator makes it.
+	notPlainUser := func(us *UserSession) bool {
 		name, ok := us.UserID()
 		return !ok || accounts[name].admin
 	}
 	adminOnly := func(h http.HandlerFunc) http.Handler {
-		return users.Require(notAUser, admin.Middleware(admin.RequireAdminID(h)))
+		return users.Require(notPlainUser, admin.Middleware(admin.RequireAdminID(h)))
 	}
 	adminLogin := func(h http.HandlerFunc) http.Handler {
-		return users.Require(notAUser, admin.Middleware(h))
+		return users.Require(notPlainUser, admin.Middleware(h))
 	}
 
 	mux := http.NewServeMux()
