@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // An object is session data: a JSON object kept as ordered keys with the raw
@@ -80,14 +81,18 @@ func (o *object) remove(key string) bool {
 // (a decimal integer below 2^32-1 without leading zeros), which JavaScript
 // objects order before all other keys.
 func arrayIndex(key string) (uint64, bool) {
-	if key == "" || len(key) > 10 || (len(key) > 1 && key[0] == '0') {
+	if key == "" || len(key) > 10 || key[0] < '0' || key[0] > '9' || (len(key) > 1 && key[0] == '0') {
 		return 0, false
 	}
-	n, err := strconv.ParseUint(key, 10, 64)
-	if err != nil || n >= 1<<32-1 {
-		return 0, false
+	var n uint64
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
 	}
-	return n, true
+	return n, n < 1<<32-1
 }
 
 // appendJSON appends the object as compact JSON.
@@ -108,8 +113,11 @@ func (o *object) appendJSON(b []byte) []byte {
 // does ({...JSON.parse(text)}): an object gives its keys; an array gives its
 // indexes; a string gives one key per UTF-16 code unit; any other value, or
 // text that is not valid UTF-8 JSON, gives ok == false.
+//
+// Keys and values alias data, which must not change afterwards: callers
+// pass a buffer they own (a decoded cookie, a copy of stored data).
 func parseObject(data []byte) (o object, ok bool) {
-	if !utf8.Valid(data) || !json.Valid(data) {
+	if len(data) == 0 || !utf8.Valid(data) {
 		return object{}, false
 	}
 	if bytes.ContainsAny(data, " \t\r\n") {
@@ -121,46 +129,76 @@ func parseObject(data []byte) (o object, ok bool) {
 	}
 	switch data[0] {
 	case '{':
-		return splitObject(data), true
+		return splitObject(data)
 	case '[':
-		return splitArray(data), true
+		return splitArray(data)
 	case '"':
+		if end := scanValue(data, 0, 0); end != len(data) {
+			return object{}, false
+		}
 		return splitString(data), true
 	}
-	return object{}, true
+	return object{}, scanValue(data, 0, 0) == len(data)
 }
 
-// splitObject splits valid compact JSON object text into entries. A
-// repeated key keeps its first place and its last value, as JSON.parse does.
-func splitObject(data []byte) object {
-	var o object
+// splitObject splits compact JSON object text into entries, validating it.
+// A repeated key keeps its first place and its last value, as JSON.parse
+// does.
+func splitObject(data []byte) (object, bool) {
+	o := object{entries: make([]entry, 0, 8)}
 	i := 1
-	for i < len(data) && data[i] != '}' {
-		end := skipString(data, i)
-		key := decodeKey(data[i:end])
-		i = end + 1 // ':'
-		vend := skipValue(data, i)
-		o.set(key, data[i:vend:vend])
-		i = vend
-		if data[i] == ',' {
-			i++
+	if len(data) > 1 && data[1] == '}' {
+		return o, len(data) == 2
+	}
+	for i < len(data) {
+		kend := scanValue(data, i, 1)
+		if kend < 0 || data[i] != '"' || kend >= len(data) || data[kend] != ':' {
+			return object{}, false
+		}
+		key := decodeKey(data[i:kend])
+		vend := scanValue(data, kend+1, 1)
+		if vend < 0 || vend >= len(data) {
+			return object{}, false
+		}
+		raw := data[kend+1 : vend : vend]
+		if (key != "" && key[0] >= '0' && key[0] <= '9') || o.index(key) >= 0 {
+			o.set(key, raw)
+		} else {
+			o.entries = append(o.entries, entry{key, raw})
+		}
+		switch data[vend] {
+		case ',':
+			i = vend + 1
+		case '}':
+			return o, vend == len(data)-1
+		default:
+			return object{}, false
 		}
 	}
-	return o
+	return object{}, false
 }
 
-func splitArray(data []byte) object {
+func splitArray(data []byte) (object, bool) {
 	var o object
-	i := 1
-	for n := 0; i < len(data) && data[i] != ']'; n++ {
-		vend := skipValue(data, i)
+	if len(data) > 1 && data[1] == ']' {
+		return o, len(data) == 2
+	}
+	for i, n := 1, 0; i < len(data); n++ {
+		vend := scanValue(data, i, 1)
+		if vend < 0 || vend >= len(data) {
+			return object{}, false
+		}
 		o.entries = append(o.entries, entry{strconv.Itoa(n), data[i:vend:vend]})
-		i = vend
-		if data[i] == ',' {
-			i++
+		switch data[vend] {
+		case ',':
+			i = vend + 1
+		case ']':
+			return o, vend == len(data)-1
+		default:
+			return object{}, false
 		}
 	}
-	return o
+	return object{}, false
 }
 
 func splitString(data []byte) object {
@@ -181,53 +219,171 @@ func splitString(data []byte) object {
 	return o
 }
 
+// decodeKey returns the key of a quoted JSON string. Without escapes the
+// key aliases the text (see parseObject), so no copy is made.
 func decodeKey(quoted []byte) string {
-	if bytes.IndexByte(quoted, '\\') < 0 {
-		return string(quoted[1 : len(quoted)-1])
+	inner := quoted[1 : len(quoted)-1]
+	if bytes.IndexByte(inner, '\\') < 0 {
+		return unsafe.String(unsafe.SliceData(inner), len(inner))
 	}
 	var s string
 	_ = json.Unmarshal(quoted, &s)
 	return s
 }
 
-// skipString returns the index just past the JSON string starting at i.
-func skipString(data []byte, i int) int {
-	for j := i + 1; j < len(data); j++ {
-		switch data[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1
-		}
+// maxDepth bounds the nesting scanValue follows; deeper values are checked
+// by encoding/json instead, which needs no recursion.
+const maxDepth = 256
+
+// scanValue validates the compact JSON value starting at i and returns the
+// index just past it, or -1 when it is not valid JSON.
+func scanValue(data []byte, i, depth int) int {
+	if i >= len(data) {
+		return -1
 	}
-	return len(data)
+	switch c := data[i]; {
+	case c == '"':
+		return scanString(data, i)
+	case c == '{' || c == '[':
+		if depth >= maxDepth {
+			return scanDeep(data, i)
+		}
+		return scanComposite(data, i, depth)
+	case c == 't':
+		return scanLiteral(data, i, "true")
+	case c == 'f':
+		return scanLiteral(data, i, "false")
+	case c == 'n':
+		return scanLiteral(data, i, "null")
+	case c == '-' || (c >= '0' && c <= '9'):
+		return scanNumber(data, i)
+	}
+	return -1
 }
 
-// skipValue returns the index just past the compact JSON value starting at i.
-func skipValue(data []byte, i int) int {
-	depth := 0
-	for j := i; j < len(data); j++ {
-		switch c := data[j]; c {
-		case '"':
-			j = skipString(data, j) - 1
-			if depth == 0 {
-				return j + 1
+func scanComposite(data []byte, i, depth int) int {
+	closer := byte(']')
+	if data[i] == '{' {
+		closer = '}'
+	}
+	i++
+	if i < len(data) && data[i] == closer {
+		return i + 1
+	}
+	for i < len(data) {
+		if closer == '}' {
+			if data[i] != '"' {
+				return -1
 			}
-		case '{', '[':
-			depth++
-		case '}', ']':
-			if depth == 0 {
-				return j
+			i = scanString(data, i)
+			if i < 0 || i >= len(data) || data[i] != ':' {
+				return -1
 			}
-			depth--
-			if depth == 0 {
-				return j + 1
-			}
+			i++
+		}
+		i = scanValue(data, i, depth+1)
+		if i < 0 || i >= len(data) {
+			return -1
+		}
+		switch data[i] {
 		case ',':
-			if depth == 0 {
-				return j
+			i++
+		case closer:
+			return i + 1
+		default:
+			return -1
+		}
+	}
+	return -1
+}
+
+// scanDeep validates a deeply nested value with encoding/json.
+func scanDeep(data []byte, i int) int {
+	dec := json.NewDecoder(bytes.NewReader(data[i:]))
+	var raw json.RawMessage
+	if dec.Decode(&raw) != nil {
+		return -1
+	}
+	return i + int(dec.InputOffset())
+}
+
+func scanString(data []byte, i int) int {
+	for j := i + 1; j < len(data); j++ {
+		switch c := data[j]; {
+		case c == '"':
+			return j + 1
+		case c < 0x20:
+			return -1
+		case c == '\\':
+			j++
+			if j >= len(data) {
+				return -1
+			}
+			switch data[j] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if j+4 >= len(data) {
+					return -1
+				}
+				for _, h := range data[j+1 : j+5] {
+					if unhex(h) < 0 {
+						return -1
+					}
+				}
+				j += 4
+			default:
+				return -1
 			}
 		}
 	}
-	return len(data)
+	return -1
+}
+
+func scanLiteral(data []byte, i int, lit string) int {
+	if len(data)-i < len(lit) || string(data[i:i+len(lit)]) != lit {
+		return -1
+	}
+	return i + len(lit)
+}
+
+// scanNumber follows JSON's number grammar:
+// -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?
+func scanNumber(data []byte, i int) int {
+	if data[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(data) && data[i] == '0':
+		i++
+	case i < len(data) && data[i] >= '1' && data[i] <= '9':
+		i = digits(data, i)
+	default:
+		return -1
+	}
+	if i < len(data) && data[i] == '.' {
+		j := digits(data, i+1)
+		if j == i+1 {
+			return -1
+		}
+		i = j
+	}
+	if i < len(data) && (data[i] == 'e' || data[i] == 'E') {
+		i++
+		if i < len(data) && (data[i] == '+' || data[i] == '-') {
+			i++
+		}
+		j := digits(data, i)
+		if j == i {
+			return -1
+		}
+		i = j
+	}
+	return i
+}
+
+func digits(data []byte, i int) int {
+	for i < len(data) && data[i] >= '0' && data[i] <= '9' {
+		i++
+	}
+	return i
 }
