@@ -18,6 +18,12 @@
 // runtime.Storage, concurrent requests, session fixation, RegenerateID,
 // DestroySession and RevokeOwner.
 //
+// Beyond Run, for a store whose backend several app instances share:
+// NoLostWritesAcross (concurrent updates through several store values),
+// Instances (log in on A, read on B, destroy on B, gone on A), Outage (stop
+// the server mid-test: errors, never an empty session, nothing lost after a
+// restart), and BenchmarkRoundTrip.
+//
 // Expiry is tested with lifetimes of two seconds, so a store must
 // honour Expires at least to the millisecond. newStore is called once per
 // subtest; it may return the same store each time if ids never collide (the
