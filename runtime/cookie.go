@@ -121,13 +121,13 @@ func newHeader(c CookieOptions) header {
 	return h
 }
 
-// appendLine appends a whole Set-Cookie line for an already-escaped value,
+// appendLine appends a whole Set-Cookie line for a value it percent-encodes,
 // in React Router's attribute order: Max-Age; Domain; Path; Expires;
 // HttpOnly; Secure; Partitioned; Priority; SameSite.
 func (h *header) appendLine(b []byte, value []byte, o commitOptions) []byte {
 	b = append(b, h.name...)
 	b = append(b, '=')
-	b = append(b, value...)
+	b = appendURIComponent(b, value)
 	maxAge := h.maxAge
 	if o.hasMaxAge {
 		maxAge = min(max(o.maxAge, 0), maxCookieAge)

@@ -122,7 +122,11 @@ func (st *Storage) setupSecurity(spec Spec, cfg Config) error {
 // it under the first key.
 func (st *Storage) openValue(s *Session, value []byte) ([]byte, error) {
 	if st.seal == nil {
-		return st.sign.verify(value)
+		payload, key, err := st.sign.verifyKey(value)
+		if err == nil && key > 0 {
+			s.modified = true // re-sign under the first secret at the next commit
+		}
+		return payload, err
 	}
 	payload, key, err := st.seal.open(value)
 	if err == nil && key > 0 {
@@ -131,12 +135,13 @@ func (st *Storage) openValue(s *Session, value []byte) ([]byte, error) {
 	return payload, err
 }
 
-// encodeValue returns the cookie value of payload, before percent-encoding.
-func (st *Storage) encodeValue(payload []byte) []byte {
+// appendEncoded appends the cookie value of payload, before
+// percent-encoding.
+func (st *Storage) appendEncoded(dst, payload []byte) []byte {
 	if st.seal != nil {
-		return st.seal.appendSealed(make([]byte, 0, len(encPrefix)+(len(payload)+64)*4/3), payload)
+		return st.seal.appendSealed(dst, payload)
 	}
-	return st.sign.appendSigned(make([]byte, 0, 4*len(payload)/3+48), payload)
+	return st.sign.appendSigned(dst, payload)
 }
 
 // reportInvalid calls Config.OnInvalidCookie when the request's cookie was

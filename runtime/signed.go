@@ -25,86 +25,106 @@ type hmacKey struct {
 	pool sync.Pool
 }
 
+// macState is one pooled HMAC with room for its sum, so that computing a
+// MAC allocates nothing.
+type macState struct {
+	h   hash.Hash
+	sum [sha256.Size]byte
+}
+
 func newSigner(secrets []string) *signer {
 	s := &signer{}
 	for _, secret := range secrets {
 		key := []byte(secret)
-		s.keys = append(s.keys, &hmacKey{pool: sync.Pool{New: func() any { return hmac.New(sha256.New, key) }}})
+		s.keys = append(s.keys, &hmacKey{pool: sync.Pool{New: func() any { return &macState{h: hmac.New(sha256.New, key)} }}})
 	}
 	return s
 }
 
-// mac appends the HMAC of msg under k to dst.
-func (k *hmacKey) mac(dst []byte, msg []byte) []byte {
-	h := k.pool.Get().(hash.Hash)
-	h.Reset()
-	h.Write(msg)
-	dst = h.Sum(dst)
-	k.pool.Put(h)
-	return dst
+// mac stores the HMAC of msg under k in out.
+func (k *hmacKey) mac(out *[sha256.Size]byte, msg []byte) {
+	m := k.pool.Get().(*macState)
+	m.h.Reset()
+	m.h.Write(msg)
+	m.h.Sum(m.sum[:0])
+	*out = m.sum
+	k.pool.Put(m)
 }
 
 // appendSigned appends base64(payload) "." signature, unescaped.
 func (s *signer) appendSigned(dst, payload []byte) []byte {
 	start := len(dst)
 	dst = base64.StdEncoding.AppendEncode(dst, payload)
-	end := len(dst)
 	var sum [sha256.Size]byte
-	mac := s.keys[0].mac(sum[:0], dst[start:end])
+	s.keys[0].mac(&sum, dst[start:])
 	dst = append(dst, '.')
-	return base64.RawStdEncoding.AppendEncode(dst, mac)
+	return base64.RawStdEncoding.AppendEncode(dst, sum[:])
 }
 
 // verify checks a signed value (already percent-decoded) and returns its
 // decoded payload. It reports ErrTampered when no secret verifies and
 // ErrMalformed when the value is not of the signed form.
 func (s *signer) verify(value []byte) ([]byte, error) {
-	dot := -1
-	for i := len(value) - 1; i >= 0; i-- {
-		if value[i] == '.' {
-			dot = i
-			break
-		}
-	}
+	payload, _, err := s.verifyKey(value)
+	return payload, err
+}
+
+// verifyKey is verify that also reports which secret verified (0 is the
+// first, the one that signs). The payload is decoded into value's spare
+// capacity when there is room (see percentDecode), else a new buffer.
+func (s *signer) verifyKey(value []byte) ([]byte, int, error) {
+	dot := bytes.LastIndexByte(value, '.')
 	if dot < 0 {
-		return nil, ErrTampered
+		return nil, 0, ErrTampered
 	}
 	var sig [sha256.Size + 3]byte
 	n, ok := decodeForgiving(sig[:], value[dot+1:])
 	if !ok || n != sha256.Size {
-		return nil, ErrTampered
+		return nil, 0, ErrTampered
 	}
 	var sum [sha256.Size]byte
-	verified := false
-	for _, k := range s.keys {
-		if hmac.Equal(k.mac(sum[:0], value[:dot]), sig[:n]) {
-			verified = true
+	key := -1
+	for i, k := range s.keys {
+		k.mac(&sum, value[:dot])
+		if hmac.Equal(sum[:], sig[:n]) {
+			key = i
 			break
 		}
 	}
-	if !verified {
-		return nil, ErrTampered
+	if key < 0 {
+		return nil, 0, ErrTampered
 	}
-	payload := make([]byte, base64.RawStdEncoding.DecodedLen(dot))
+	need := base64.RawStdEncoding.DecodedLen(dot)
+	payload := value[len(value):cap(value)]
+	if len(payload) < need {
+		payload = make([]byte, need)
+	}
 	n, ok = decodeForgiving(payload, value[:dot])
 	if !ok {
-		return nil, ErrMalformed
+		return nil, 0, ErrMalformed
 	}
-	return payload[:n], nil
+	return payload[:n:n], key, nil
 }
 
 // decodeForgiving decodes standard base64 with or without padding, as the
 // browser's atob does; base64url characters are refused.
 func decodeForgiving(dst, src []byte) (int, bool) {
-	if bytes.ContainsAny(src, asciiSpace) {
-		// atob drops ASCII whitespace before decoding.
-		src = bytes.Map(func(r rune) rune {
-			if strings.ContainsRune(asciiSpace, r) {
-				return -1
-			}
-			return r
-		}, src)
+	if n, ok := decodeBase64(dst, src); ok {
+		return n, true
 	}
+	if !bytes.ContainsAny(src, asciiSpace) {
+		return 0, false
+	}
+	// atob drops ASCII whitespace before decoding.
+	return decodeBase64(dst, bytes.Map(func(r rune) rune {
+		if strings.ContainsRune(asciiSpace, r) {
+			return -1
+		}
+		return r
+	}, src))
+}
+
+func decodeBase64(dst, src []byte) (int, bool) {
 	if n := len(src); n%4 == 0 && n > 0 && src[n-1] == '=' {
 		src = src[:n-1]
 		if src[n-2] == '=' {
@@ -126,32 +146,35 @@ const asciiSpace = "\t\n\f\r "
 // '=' need escaping; other bytes are escaped too in case of other codecs.
 func appendURIComponent(dst []byte, v []byte) []byte {
 	const upperHex = "0123456789ABCDEF"
-	for _, c := range v {
-		if uriUnreserved(c) {
-			dst = append(dst, c)
+	start := 0
+	for i, c := range v {
+		if uriSafe[c] {
 			continue
 		}
+		dst = append(dst, v[start:i]...)
 		dst = append(dst, '%', upperHex[c>>4], upperHex[c&0xf])
+		start = i + 1
 	}
-	return dst
+	return append(dst, v[start:]...)
 }
 
-func uriUnreserved(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
+// uriUnreserved reports whether encodeURIComponent leaves c alone.
+func uriUnreserved(c byte) bool { return uriSafe[c] }
+
+var uriSafe = func() (t [256]bool) {
+	for c := range 256 {
+		b := byte(c)
+		t[c] = 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || strings.IndexByte("-_.!~*'()", b) >= 0
 	}
-	return strings.IndexByte("-_.!~*'()", c) >= 0
-}
+	return t
+}()
 
 // percentDecode decodes %XX escapes the way decodeURIComponent does for
-// cookie values ('+' stays '+'). A value without '%' is returned as it is;
-// a value with a bad escape is also returned as it is, as cookie-es does.
+// cookie values ('+' stays '+'). A value with a bad escape is returned as
+// it is, as cookie-es does. The result has spare capacity for the decoded
+// base64 payload, so that reading a cookie needs one allocation.
 func percentDecode(v string) []byte {
-	if strings.IndexByte(v, '%') < 0 {
-		return []byte(v)
-	}
-	out := make([]byte, 0, len(v))
+	out := make([]byte, 0, len(v)+base64.RawStdEncoding.DecodedLen(len(v)))
 	for i := 0; i < len(v); i++ {
 		c := v[i]
 		if c != '%' {
@@ -159,7 +182,7 @@ func percentDecode(v string) []byte {
 			continue
 		}
 		if i+2 >= len(v) || unhex(v[i+1]) < 0 || unhex(v[i+2]) < 0 {
-			return []byte(v)
+			return append(out[:0], v...)
 		}
 		out = append(out, byte(unhex(v[i+1])<<4|unhex(v[i+2])))
 		i += 2

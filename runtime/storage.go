@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -55,16 +56,16 @@ type Config struct {
 	DisableSecure bool
 	// Now returns the current time; nil means time.Now. For tests.
 	Now func() time.Time
-	// OnInvalidCookie, when set, is called with the reason each time a
-	// request's cookie is discarded (ErrTampered, ErrDecrypt, ErrMalformed,
-	// an expiry error), so that an app can log or count tampering. r is nil
-	// for the header-level methods (GetSessionHeader). It must not block.
-	OnInvalidCookie func(r *http.Request, err error)
 	// ErrorHandler answers a request whose session the middleware could not
 	// load (a store failure) or commit (a cookie too large, a store failure)
 	// before the response started. Nil logs the error and answers 500
 	// Internal Server Error. See Storage.Middleware.
 	ErrorHandler func(w http.ResponseWriter, r *http.Request, err error)
+	// OnInvalidCookie, when set, is called with the reason each time a
+	// request's cookie is discarded (ErrTampered, ErrDecrypt, ErrMalformed,
+	// an expiry error), so that an app can log or count tampering. r is nil
+	// for the header-level methods (GetSessionHeader). It must not block.
+	OnInvalidCookie func(r *http.Request, err error)
 }
 
 // A Storage reads, commits and destroys the sessions of one Spec. It is safe
@@ -99,11 +100,11 @@ func NewStorage(spec Spec, cfg Config) (*Storage, error) {
 	if st.now == nil {
 		st.now = time.Now
 	}
-	if err := st.setupSecurity(spec, cfg); err != nil {
-		return nil, err
-	}
 	if st.onErr = cfg.ErrorHandler; st.onErr == nil {
 		st.onErr = logError
+	}
+	if err := st.setupSecurity(spec, cfg); err != nil {
+		return nil, err
 	}
 	if spec.Server {
 		st.store = cfg.Store
@@ -200,20 +201,22 @@ func (st *Storage) CommitSessionHeader(s *Session, opts ...CommitOption) (string
 	s.opts = opts
 	st.stamp(s)
 	var o commitOptions
-	for _, opt := range opts {
-		opt(&o)
+	if len(opts) > 0 {
+		o = collectOptions(opts)
 	}
-	var payload []byte
+	buf := scratch.Get().(*[]byte)
+	defer scratch.Put(buf)
+	payload := (*buf)[:0]
 	if st.store != nil {
 		id, err := st.commitServer(s, o)
 		if err != nil {
 			return "", err
 		}
-		payload = appendJSString(make([]byte, 0, len(id)+2), id)
+		payload = appendJSString(payload, id)
 	} else {
-		payload = s.data.appendJSON(make([]byte, 0, 256))
+		payload = s.data.appendJSON(payload)
 	}
-	line, err := st.line(payload, o)
+	line, err := st.line(payload, o, buf)
 	if err != nil {
 		return "", err
 	}
@@ -221,16 +224,32 @@ func (st *Storage) CommitSessionHeader(s *Session, opts ...CommitOption) (string
 	return line, nil
 }
 
-// line builds the Set-Cookie line for a payload, refusing one that is too
-// large for browsers.
-func (st *Storage) line(payload []byte, o commitOptions) (string, error) {
-	signed := st.encodeValue(payload)
-	b := make([]byte, 0, len(signed)+len(signed)/8+len(st.hdr.name)+len(st.hdr.domainPath)+len(st.hdr.tail)+64)
-	b = st.hdr.appendLine(b, appendURIComponent(make([]byte, 0, len(signed)+len(signed)/4), signed), o)
-	if len(b) > maxSetCookie {
-		return "", &TooLargeError{Name: st.cookie.Name, Size: len(b), Limit: maxSetCookie}
+func collectOptions(opts []CommitOption) commitOptions {
+	var o commitOptions
+	for _, opt := range opts {
+		opt(&o)
 	}
-	return string(b), nil
+	return o
+}
+
+// scratch holds buffers for building Set-Cookie lines: the JSON payload,
+// its signed or sealed form and the escaped line share one buffer, so a
+// commit allocates only the final string.
+var scratch = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+// line builds the Set-Cookie line for a payload, refusing one that is too
+// large for browsers. payload lies at the start of *buf; the encoded value
+// and the line are appended after it.
+func (st *Storage) line(payload []byte, o commitOptions, buf *[]byte) (string, error) {
+	b := st.appendEncoded(payload, payload)
+	value := b[len(payload):]
+	b = st.hdr.appendLine(b, value, o)
+	lineBytes := b[len(payload)+len(value):]
+	*buf = b[:0]
+	if len(lineBytes) > maxSetCookie {
+		return "", &TooLargeError{Name: st.cookie.Name, Size: len(lineBytes), Limit: maxSetCookie}
+	}
+	return string(lineBytes), nil
 }
 
 // DestroySession expires the cookie and, for server storage, deletes the
