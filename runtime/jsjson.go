@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Values are stored as JSON, written the way JavaScript's JSON.stringify
@@ -201,39 +202,57 @@ func Decode[T any](raw []byte) (T, bool) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return v, false
 	}
-	switch p := any(&v).(type) {
-	case *string:
-		if raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 {
-			*p = string(raw[1 : len(raw)-1])
-			return v, true
-		}
-	case *bool:
-		switch string(raw) {
-		case "true":
-			*p = true
-			return v, true
-		case "false":
-			return v, true
-		}
-		return v, false
-	case *int:
+	// Switching on the zero value (not on &v) keeps v on the stack; the
+	// casts are between identical types.
+	switch any(v).(type) {
+	case string:
+		str, ok := decodeString(raw)
+		return *(*T)(unsafe.Pointer(&str)), ok
+	case bool:
+		b, ok := decodeBool(raw)
+		return *(*T)(unsafe.Pointer(&b)), ok
+	case int:
 		n, ok := parseInt(raw, strconv.IntSize)
-		*p = int(n)
-		return v, ok
-	case *int64:
+		i := int(n)
+		return *(*T)(unsafe.Pointer(&i)), ok
+	case int64:
 		n, ok := parseInt(raw, 64)
-		*p = n
-		return v, ok
-	case *float64:
-		f, err := strconv.ParseFloat(string(raw), 64)
-		*p = f
-		return v, err == nil && raw[0] != '"'
+		return *(*T)(unsafe.Pointer(&n)), ok
+	case float64:
+		f, err := strconv.ParseFloat(unsafe.String(unsafe.SliceData(raw), len(raw)), 64)
+		ok := err == nil && raw[0] != '"'
+		return *(*T)(unsafe.Pointer(&f)), ok
 	}
 	if err := json.Unmarshal(raw, &v); err != nil {
 		var zero T
 		return zero, false
 	}
 	return v, true
+}
+
+// decodeString decodes a JSON string. Without escapes the result aliases
+// raw: stored values are never modified in place (a set replaces the
+// slice), so the string stays valid.
+func decodeString(raw []byte) (string, bool) {
+	if len(raw) >= 2 && raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 {
+		inner := raw[1 : len(raw)-1]
+		return unsafe.String(unsafe.SliceData(inner), len(inner)), true
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return "", false
+	}
+	return s, true
+}
+
+func decodeBool(raw []byte) (bool, bool) {
+	switch string(raw) {
+	case "true":
+		return true, true
+	case "false":
+		return false, true
+	}
+	return false, false
 }
 
 // parseInt parses a JSON integer literal without allocating.

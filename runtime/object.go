@@ -116,7 +116,10 @@ func (o *object) appendJSON(b []byte) []byte {
 //
 // Keys and values alias data, which must not change afterwards: callers
 // pass a buffer they own (a decoded cookie, a copy of stored data).
-func parseObject(data []byte) (o object, ok bool) {
+func parseObject(data []byte) (o object, ok bool) { return parseObjectBuf(data, nil) }
+
+// parseObjectBuf is parseObject storing up to cap(buf) entries in buf.
+func parseObjectBuf(data []byte, buf []entry) (o object, ok bool) {
 	if len(data) == 0 || !utf8.Valid(data) {
 		return object{}, false
 	}
@@ -129,7 +132,7 @@ func parseObject(data []byte) (o object, ok bool) {
 	}
 	switch data[0] {
 	case '{':
-		return splitObject(data)
+		return splitObject(data, buf)
 	case '[':
 		return splitArray(data)
 	case '"':
@@ -144,8 +147,11 @@ func parseObject(data []byte) (o object, ok bool) {
 // splitObject splits compact JSON object text into entries, validating it.
 // A repeated key keeps its first place and its last value, as JSON.parse
 // does.
-func splitObject(data []byte) (object, bool) {
-	o := object{entries: make([]entry, 0, 8)}
+func splitObject(data []byte, buf []entry) (object, bool) {
+	o := object{entries: buf[:0]}
+	if buf == nil {
+		o.entries = make([]entry, 0, 8)
+	}
 	i := 1
 	if len(data) > 1 && data[1] == '}' {
 		return o, len(data) == 2

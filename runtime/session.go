@@ -34,6 +34,15 @@ type Session struct {
 	// opts are the options of the last commit in this request, which the
 	// middleware's own commit reuses (a remember-me Max-Age is kept).
 	opts []CommitOption
+
+	// Inline storage, so that reading and changing a small session
+	// allocates nothing beyond the Session itself: the entries of up to
+	// eight keys, four changed keys, and 128 bytes for the JSON of values
+	// set in this request (values are appended, never overwritten).
+	entryBuf   [8]entry
+	changedBuf [4]string
+	arenaBuf   [128]byte
+	arena      []byte
 }
 
 // NewSession returns an empty session, for tests and header-level callers.
@@ -122,6 +131,9 @@ func (s *Session) touch(key string) {
 			return
 		}
 	}
+	if s.changed == nil {
+		s.changed = s.changedBuf[:0]
+	}
 	s.changed = append(s.changed, key)
 }
 
@@ -164,12 +176,17 @@ func Get[T any](s *Session, key string) (T, bool) {
 // Set encodes v and stores it under key. An encoding error is kept and
 // returned by the next CommitSession.
 func Set[T any](s *Session, key string, v T) {
-	raw, err := appendValue(nil, v)
+	if s.arena == nil {
+		s.arena = s.arenaBuf[:0]
+	}
+	start := len(s.arena)
+	arena, err := appendValue(s.arena, v)
 	if err != nil {
 		s.setErr(key, err)
 		return
 	}
-	s.SetRaw(key, raw)
+	s.arena = arena
+	s.SetRaw(key, arena[start:len(arena):len(arena)])
 }
 
 // Flash encodes v and stores it as the flash value of key.

@@ -175,19 +175,18 @@ var uriSafe = func() (t [256]bool) {
 // base64 payload, so that reading a cookie needs one allocation.
 func percentDecode(v string) []byte {
 	out := make([]byte, 0, len(v)+base64.RawStdEncoding.DecodedLen(len(v)))
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if c != '%' {
-			out = append(out, c)
-			continue
+	for rest := v; ; {
+		i := strings.IndexByte(rest, '%')
+		if i < 0 {
+			return append(out, rest...)
 		}
-		if i+2 >= len(v) || unhex(v[i+1]) < 0 || unhex(v[i+2]) < 0 {
+		out = append(out, rest[:i]...)
+		if i+2 >= len(rest) || unhex(rest[i+1]) < 0 || unhex(rest[i+2]) < 0 {
 			return append(out[:0], v...)
 		}
-		out = append(out, byte(unhex(v[i+1])<<4|unhex(v[i+2])))
-		i += 2
+		out = append(out, byte(unhex(rest[i+1])<<4|unhex(rest[i+2])))
+		rest = rest[i+3:]
 	}
-	return out
 }
 
 func unhex(c byte) int {

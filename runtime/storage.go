@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -172,7 +173,7 @@ func (st *Storage) readSession(ctx context.Context, cookieHeader string) (*Sessi
 	if st.store != nil {
 		return st.readServer(ctx, s, payload)
 	}
-	data, ok := parseObject(payload)
+	data, ok := parseObjectBuf(payload, s.entryBuf[:0])
 	if !ok {
 		s.readErr = ErrMalformed
 		return s, nil
@@ -299,7 +300,9 @@ func (st *Storage) readServer(ctx context.Context, s *Session, payload []byte) (
 	if err != nil {
 		return nil, &StoreError{Op: "read", Err: err}
 	}
-	data, ok := parseObject(rec.Data)
+	// The session's keys and values alias the bytes they are parsed from,
+	// so parse a copy: a Store may reuse its buffer.
+	data, ok := parseObjectBuf(bytes.Clone(rec.Data), s.entryBuf[:0])
 	if !ok {
 		return nil, &StoreError{Op: "read", Err: fmt.Errorf("data of session is not a JSON object")}
 	}
