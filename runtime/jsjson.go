@@ -202,27 +202,35 @@ func Decode[T any](raw []byte) (T, bool) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return v, false
 	}
-	// Switching on the zero value (not on &v) keeps v on the stack; the
-	// casts are between identical types.
-	switch any(v).(type) {
-	case string:
+	// Switching on a nil *T (not on &v, which would escape, nor on v, which
+	// generic code boxes) allocates nothing; the casts are between
+	// identical types.
+	switch any((*T)(nil)).(type) {
+	case *string:
 		str, ok := decodeString(raw)
 		return *(*T)(unsafe.Pointer(&str)), ok
-	case bool:
+	case *bool:
 		b, ok := decodeBool(raw)
 		return *(*T)(unsafe.Pointer(&b)), ok
-	case int:
+	case *int:
 		n, ok := parseInt(raw, strconv.IntSize)
 		i := int(n)
 		return *(*T)(unsafe.Pointer(&i)), ok
-	case int64:
+	case *int64:
 		n, ok := parseInt(raw, 64)
 		return *(*T)(unsafe.Pointer(&n)), ok
-	case float64:
+	case *float64:
 		f, err := strconv.ParseFloat(unsafe.String(unsafe.SliceData(raw), len(raw)), 64)
 		ok := err == nil && raw[0] != '"'
 		return *(*T)(unsafe.Pointer(&f)), ok
 	}
+	return decodeJSON[T](raw)
+}
+
+// decodeJSON decodes other types with encoding/json. It is apart from
+// Decode so that its v, which escapes, is not Decode's.
+func decodeJSON[T any](raw []byte) (T, bool) {
+	var v T
 	if err := json.Unmarshal(raw, &v); err != nil {
 		var zero T
 		return zero, false

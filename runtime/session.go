@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"unsafe"
 )
 
 // flashPrefix and flashSuffix wrap flash keys in the data, as React Router
@@ -85,6 +86,9 @@ func (s *Session) HasValue(key string) bool { return s.data.has(key) }
 // SetRaw stores raw JSON under key. raw must be valid JSON; the generated
 // setters guarantee it.
 func (s *Session) SetRaw(key string, raw []byte) {
+	if s.data.entries == nil {
+		s.data.entries = s.entryBuf[:0]
+	}
 	s.data.set(key, raw)
 	s.touch(key)
 }
@@ -98,18 +102,34 @@ func (s *Session) Unset(key string) {
 }
 
 // FlashRaw sets a flash value: readable once, by PopFlashRaw.
-func (s *Session) FlashRaw(key string, raw []byte) { s.SetRaw(FlashKey(key), raw) }
+func (s *Session) FlashRaw(key string, raw []byte) { s.SetRaw(s.flashKey(key), raw) }
+
+// flashKey is FlashKey built in the session's arena, so that it costs no
+// allocation while the arena has room. Arena bytes are never overwritten,
+// so the string stays valid.
+func (s *Session) flashKey(key string) string {
+	if s.arena == nil {
+		s.arena = s.arenaBuf[:0]
+	}
+	start := len(s.arena)
+	s.arena = append(append(append(s.arena, flashPrefix...), key...), flashSuffix...)
+	b := s.arena[start:]
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
 
 // PopFlashRaw returns the flash value of key and removes it from the
 // session, so that it is gone after the next commit.
 func (s *Session) PopFlashRaw(key string) ([]byte, bool) {
-	fk := FlashKey(key)
-	raw, ok := s.data.get(fk)
-	if ok {
-		s.data.remove(fk)
-		s.touch(fk)
+	var buf [64]byte
+	probe := append(append(append(buf[:0], flashPrefix...), key...), flashSuffix...)
+	i := s.data.index(unsafe.String(unsafe.SliceData(probe), len(probe)))
+	if i < 0 {
+		return nil, false
 	}
-	return raw, ok
+	e := s.data.entries[i]
+	s.data.remove(e.key)
+	s.touch(e.key)
+	return e.raw, true
 }
 
 // Keys returns the keys in the session, in the order they are stored.
@@ -190,7 +210,7 @@ func Set[T any](s *Session, key string, v T) {
 }
 
 // Flash encodes v and stores it as the flash value of key.
-func Flash[T any](s *Session, key string, v T) { Set(s, FlashKey(key), v) }
+func Flash[T any](s *Session, key string, v T) { Set(s, s.flashKey(key), v) }
 
 // Pop returns the flash value of key decoded as a T and removes it.
 func Pop[T any](s *Session, key string) (T, bool) {
