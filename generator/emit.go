@@ -82,6 +82,23 @@ func comment(first, doc string) *jen.Statement {
 }
 
 func sessionType(sess *Session) string { return sess.GoName + "Session" }
+
+// rtSession converts the receiver s to the runtime session it is:
+//
+//	(*runtime.Session)(s)
+//
+// The typed session is a defined type over runtime.Session, so the
+// conversion is free: no wrapper is allocated per request.
+func rtSession() *jen.Statement {
+	return jen.Parens(jen.Op("*").Qual(rt, "Session")).Call(jen.Id("s"))
+}
+
+// typedSession converts the runtime session s to the typed one:
+//
+//	(*UserSession)(s)
+func typedSession(name string) *jen.Statement {
+	return jen.Parens(jen.Op("*").Id(name)).Call(jen.Id("s"))
+}
 func storageType(sess *Session) string { return sess.GoName + "Storage" }
 
 // emitSession writes the typed session and its accessors:
@@ -92,17 +109,17 @@ func storageType(sess *Session) string { return sess.GoName + "Storage" }
 //	… one group of methods per key and flash key
 func emitSession(f *jen.File, sess *Session) {
 	name := sessionType(sess)
-	f.Add(comment(fmt.Sprintf("%s is the typed session %q; read it with %s.GetSession.", name, sess.Name, storageType(sess)), sess.Doc))
-	f.Type().Id(name).Struct(jen.Id("s").Op("*").Qual(rt, "Session"))
+	f.Add(comment(fmt.Sprintf("%s is the typed session %q, a typed view of runtime.Session; read it with %s.GetSession.", name, sess.Name, storageType(sess)), sess.Doc))
+	f.Type().Id(name).Qual(rt, "Session")
 	recv := func() *jen.Statement { return jen.Func().Params(jen.Id("s").Op("*").Id(name)) }
 	f.Line()
 	f.Comment("ID returns the server-side session id, or \"\" for cookie storage and for a")
 	f.Comment("session that has not been committed yet.")
-	f.Add(recv().Id("ID").Params().String().Block(jen.Return(jen.Id("s").Dot("s").Dot("ID").Call())))
+	f.Add(recv().Id("ID").Params().String().Block(jen.Return(rtSession().Dot("ID").Call())))
 	f.Line()
 	f.Comment("Runtime returns the untyped session, for keys the schema does not declare and")
 	f.Comment("for Modified and ReadError.")
-	f.Add(recv().Id("Runtime").Params().Op("*").Qual(rt, "Session").Block(jen.Return(jen.Id("s").Dot("s"))))
+	f.Add(recv().Id("Runtime").Params().Op("*").Qual(rt, "Session").Block(jen.Return(rtSession())))
 	for _, k := range sess.Keys {
 		emitKey(f, recv, k)
 	}
@@ -120,7 +137,7 @@ func emitSession(f *jen.File, sess *Session) {
 func emitKey(f *jen.File, recv func() *jen.Statement, k *Key) {
 	typ := goType(k.Type)
 	key := jen.Lit(k.Name)
-	get := jen.Qual(rt, "Get").Types(goType(k.Type)).Call(jen.Id("s").Dot("s"), key)
+	get := jen.Qual(rt, "Get").Types(goType(k.Type)).Call(rtSession(), key)
 	f.Line()
 	if k.Default != nil {
 		f.Add(comment(fmt.Sprintf("%s returns the value of %q, or %s when it is unset or not a %s.", k.GoName, k.Name, literalText(k.Default), k.Type.Src), k.Doc))
@@ -135,16 +152,16 @@ func emitKey(f *jen.File, recv func() *jen.Statement, k *Key) {
 	f.Line()
 	f.Commentf("Set%s sets %q.", k.GoName, k.Name)
 	f.Add(recv().Id("Set" + k.GoName).Params(jen.Id("v").Add(typ.Clone())).Block(
-		jen.Qual(rt, "Set").Call(jen.Id("s").Dot("s"), key.Clone(), jen.Id("v")),
+		jen.Qual(rt, "Set").Call(rtSession(), key.Clone(), jen.Id("v")),
 	))
 	f.Line()
 	f.Commentf("Has%s reports whether %q is set.", k.GoName, k.Name)
 	f.Add(recv().Id("Has" + k.GoName).Params().Bool().Block(
-		jen.Return(jen.Id("s").Dot("s").Dot("HasValue").Call(key.Clone())),
+		jen.Return(rtSession().Dot("HasValue").Call(key.Clone())),
 	))
 	f.Line()
 	f.Commentf("Unset%s removes %q.", k.GoName, k.Name)
-	f.Add(recv().Id("Unset" + k.GoName).Params().Block(jen.Id("s").Dot("s").Dot("Unset").Call(key.Clone())))
+	f.Add(recv().Id("Unset" + k.GoName).Params().Block(rtSession().Dot("Unset").Call(key.Clone())))
 }
 
 // emitFlash writes the two accessors of one flash key:
@@ -157,13 +174,13 @@ func emitFlash(f *jen.File, recv func() *jen.Statement, k *Key) {
 	f.Line()
 	f.Add(comment(fmt.Sprintf("Flash%s sets the flash value %q: it can be read once, by Pop%s, usually after a redirect.", k.GoName, k.Name, k.GoName), k.Doc))
 	f.Add(recv().Id("Flash" + k.GoName).Params(jen.Id("v").Add(typ.Clone())).Block(
-		jen.Qual(rt, "Flash").Call(jen.Id("s").Dot("s"), key, jen.Id("v")),
+		jen.Qual(rt, "Flash").Call(rtSession(), key, jen.Id("v")),
 	))
 	f.Line()
 	f.Commentf("Pop%s returns the flash value %q and removes it, so that it is gone after the", k.GoName, k.Name)
 	f.Comment("next commit. It reports false when there is none.")
 	f.Add(recv().Id("Pop"+k.GoName).Params().Params(typ.Clone(), jen.Bool()).Block(
-		jen.Return(jen.Qual(rt, "Pop").Types(typ.Clone()).Call(jen.Id("s").Dot("s"), key.Clone())),
+		jen.Return(jen.Qual(rt, "Pop").Types(typ.Clone()).Call(rtSession(), key.Clone())),
 	))
 }
 
@@ -200,7 +217,7 @@ func emitStorage(f *jen.File, sess *Session) {
 		return []jen.Code{
 			jen.List(jen.Id("s"), jen.Err()).Op(":=").Add(call),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
-			jen.Return(jen.Op("&").Id(sname).Values(jen.Dict{jen.Id("s"): jen.Id("s")}), jen.Nil()),
+			jen.Return(typedSession(sname), jen.Nil()),
 		}
 	}
 	f.Line()
@@ -224,22 +241,22 @@ func emitStorage(f *jen.File, sess *Session) {
 	f.Comment("storage, writes its changes to the store). A cookie over 4096 bytes is refused")
 	f.Comment("with a *runtime.TooLargeError (errors.Is(err, runtime.ErrTooLarge)).")
 	f.Add(recv().Id("CommitSession").Params(jen.Id("w").Qual(nethttp, "ResponseWriter"), jen.Id("s").Op("*").Id(sname), jen.Id("opts").Op("...").Id("CommitOption")).Error().Block(
-		jen.Return(jen.Id("st").Dot("st").Dot("CommitSession").Call(jen.Id("w"), jen.Id("s").Dot("s"), jen.Id("opts").Op("..."))),
+		jen.Return(jen.Id("st").Dot("st").Dot("CommitSession").Call(jen.Id("w"), rtSession(), jen.Id("opts").Op("..."))),
 	))
 	f.Line()
 	f.Comment("CommitSessionHeader is CommitSession returning the Set-Cookie header's value.")
 	f.Add(recv().Id("CommitSessionHeader").Params(jen.Id("s").Op("*").Id(sname), jen.Id("opts").Op("...").Id("CommitOption")).Params(jen.String(), jen.Error()).Block(
-		jen.Return(jen.Id("st").Dot("st").Dot("CommitSessionHeader").Call(jen.Id("s").Dot("s"), jen.Id("opts").Op("..."))),
+		jen.Return(jen.Id("st").Dot("st").Dot("CommitSessionHeader").Call(rtSession(), jen.Id("opts").Op("..."))),
 	))
 	f.Line()
 	f.Comment("DestroySession expires the cookie (and deletes server-side data).")
 	f.Add(recv().Id("DestroySession").Params(jen.Id("w").Qual(nethttp, "ResponseWriter"), jen.Id("s").Op("*").Id(sname)).Error().Block(
-		jen.Return(jen.Id("st").Dot("st").Dot("DestroySession").Call(jen.Id("w"), jen.Id("s").Dot("s"))),
+		jen.Return(jen.Id("st").Dot("st").Dot("DestroySession").Call(jen.Id("w"), rtSession())),
 	))
 	f.Line()
 	f.Comment("DestroySessionHeader is DestroySession returning the Set-Cookie header's value.")
 	f.Add(recv().Id("DestroySessionHeader").Params(jen.Id("s").Op("*").Id(sname)).Params(jen.String(), jen.Error()).Block(
-		jen.Return(jen.Id("st").Dot("st").Dot("DestroySessionHeader").Call(jen.Id("s").Dot("s"))),
+		jen.Return(jen.Id("st").Dot("st").Dot("DestroySessionHeader").Call(rtSession())),
 	))
 	if sess.Server {
 		emitServerMethods(f, sess, recv)
@@ -257,7 +274,7 @@ func emitServerMethods(f *jen.File, sess *Session, recv func() *jen.Statement) {
 	f.Comment("one; call it at login, before CommitSession, so that an id planted before")
 	f.Comment("login (session fixation) is useless after it.")
 	f.Add(recv().Id("RegenerateID").Params(jen.Id("s").Op("*").Id(sessionType(sess))).Error().Block(
-		jen.Return(jen.Id("st").Dot("st").Dot("RegenerateID").Call(jen.Id("s").Dot("s"))),
+		jen.Return(jen.Id("st").Dot("st").Dot("RegenerateID").Call(rtSession())),
 	))
 	for _, k := range sess.Keys {
 		if !k.Index {

@@ -37,7 +37,7 @@ func emitMiddleware(f *jen.File, sess *Session, recv func() *jen.Statement) {
 	f.Func().Id(sname+"From").Params(jen.Id("ctx").Qual("context", "Context")).Params(jen.Op("*").Id(sname), jen.Bool()).Block(
 		jen.List(jen.Id("s"), jen.Id("ok")).Op(":=").Qual(rt, "SessionFrom").Call(jen.Id("ctx"), jen.Id(key).Values()),
 		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Nil(), jen.False())),
-		jen.Return(jen.Op("&").Id(sname).Values(jen.Dict{jen.Id("s"): jen.Id("s")}), jen.True()),
+		jen.Return(typedSession(sname), jen.True()),
 	)
 	emitRequire(f, sess, recv, key)
 	if sess.IdleTimeout > 0 || sess.AbsoluteTimeout > 0 {
@@ -46,7 +46,7 @@ func emitMiddleware(f *jen.File, sess *Session, recv func() *jen.Statement) {
 		f.Comment("or absolute timeout had passed; Runtime().ReadError() tells which")
 		f.Comment("(runtime.ErrIdleTimeout, runtime.ErrAbsoluteTimeout).")
 		f.Func().Params(jen.Id("s").Op("*").Id(sname)).Id("TimedOut").Params().Bool().Block(
-			jen.Return(jen.Id("s").Dot("s").Dot("TimedOut").Call()),
+			jen.Return(rtSession().Dot("TimedOut").Call()),
 		)
 	}
 }
@@ -70,7 +70,7 @@ func emitRequire(f *jen.File, sess *Session, recv func() *jen.Statement, key str
 		jen.Return(jen.Id("st").Dot("st").Dot("Require").Call(
 			jen.Id(key).Values(),
 			jen.Func().Params(jen.Id("s").Op("*").Qual(rt, "Session")).Bool().Block(
-				jen.Return(jen.Id("allow").Call(jen.Op("&").Id(sname).Values(jen.Dict{jen.Id("s"): jen.Id("s")}))),
+				jen.Return(jen.Id("allow").Call(typedSession(sname))),
 			),
 			jen.Id("next"),
 		)),

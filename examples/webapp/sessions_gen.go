@@ -31,67 +31,65 @@ func WithExpires(t time.Time) CommitOption {
 	return runtime.WithExpires(t)
 }
 
-// UserSession is the typed session "User"; read it with UserStorage.GetSession.
+// UserSession is the typed session "User", a typed view of runtime.Session; read it with UserStorage.GetSession.
 //
 // The signed-in user, kept in the signed cookie itself.
-type UserSession struct {
-	s *runtime.Session
-}
+type UserSession runtime.Session
 
 // ID returns the server-side session id, or "" for cookie storage and for a
 // session that has not been committed yet.
 func (s *UserSession) ID() string {
-	return s.s.ID()
+	return (*runtime.Session)(s).ID()
 }
 
 // Runtime returns the untyped session, for keys the schema does not declare and
 // for Modified and ReadError.
 func (s *UserSession) Runtime() *runtime.Session {
-	return s.s
+	return (*runtime.Session)(s)
 }
 
 // UserID returns the value of "userId" and whether it is set (and decodes as string).
 //
 // Name of the signed-in user.
 func (s *UserSession) UserID() (string, bool) {
-	return runtime.Get[string](s.s, "userId")
+	return runtime.Get[string]((*runtime.Session)(s), "userId")
 }
 
 // SetUserID sets "userId".
 func (s *UserSession) SetUserID(v string) {
-	runtime.Set(s.s, "userId", v)
+	runtime.Set((*runtime.Session)(s), "userId", v)
 }
 
 // HasUserID reports whether "userId" is set.
 func (s *UserSession) HasUserID() bool {
-	return s.s.HasValue("userId")
+	return (*runtime.Session)(s).HasValue("userId")
 }
 
 // UnsetUserID removes "userId".
 func (s *UserSession) UnsetUserID() {
-	s.s.Unset("userId")
+	(*runtime.Session)(s).Unset("userId")
 }
 
 // FlashMessage sets the flash value "message": it can be read once, by PopMessage, usually after a redirect.
 func (s *UserSession) FlashMessage(v string) {
-	runtime.Flash(s.s, "message", v)
+	runtime.Flash((*runtime.Session)(s), "message", v)
 }
 
 // PopMessage returns the flash value "message" and removes it, so that it is gone after the
 // next commit. It reports false when there is none.
 func (s *UserSession) PopMessage() (string, bool) {
-	return runtime.Pop[string](s.s, "message")
+	return runtime.Pop[string]((*runtime.Session)(s), "message")
 }
 
 // FlashError sets the flash value "error": it can be read once, by PopError, usually after a redirect.
 func (s *UserSession) FlashError(v string) {
-	runtime.Flash(s.s, "error", v)
+	runtime.Flash((*runtime.Session)(s), "error", v)
 }
 
 // PopError returns the flash value "error" and removes it, so that it is gone after the
 // next commit. It reports false when there is none.
 func (s *UserSession) PopError() (string, bool) {
-	return runtime.Pop[string](s.s, "error")
+	return runtime.Pop[string]((*runtime.Session)(s), "error")
 }
 
 // userSpec describes session "User" for the runtime.
@@ -139,7 +137,7 @@ func (st *UserStorage) GetSession(r *http.Request) (*UserSession, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &UserSession{s: s}, nil
+	return (*UserSession)(s), nil
 }
 
 // GetSessionHeader is GetSession for callers without an *http.Request: it takes
@@ -149,29 +147,29 @@ func (st *UserStorage) GetSessionHeader(ctx context.Context, cookieHeader string
 	if err != nil {
 		return nil, err
 	}
-	return &UserSession{s: s}, nil
+	return (*UserSession)(s), nil
 }
 
 // CommitSession adds the session's Set-Cookie header to w (and, for server
 // storage, writes its changes to the store). A cookie over 4096 bytes is refused
 // with a *runtime.TooLargeError (errors.Is(err, runtime.ErrTooLarge)).
 func (st *UserStorage) CommitSession(w http.ResponseWriter, s *UserSession, opts ...CommitOption) error {
-	return st.st.CommitSession(w, s.s, opts...)
+	return st.st.CommitSession(w, (*runtime.Session)(s), opts...)
 }
 
 // CommitSessionHeader is CommitSession returning the Set-Cookie header's value.
 func (st *UserStorage) CommitSessionHeader(s *UserSession, opts ...CommitOption) (string, error) {
-	return st.st.CommitSessionHeader(s.s, opts...)
+	return st.st.CommitSessionHeader((*runtime.Session)(s), opts...)
 }
 
 // DestroySession expires the cookie (and deletes server-side data).
 func (st *UserStorage) DestroySession(w http.ResponseWriter, s *UserSession) error {
-	return st.st.DestroySession(w, s.s)
+	return st.st.DestroySession(w, (*runtime.Session)(s))
 }
 
 // DestroySessionHeader is DestroySession returning the Set-Cookie header's value.
 func (st *UserStorage) DestroySessionHeader(s *UserSession) (string, error) {
-	return st.st.DestroySessionHeader(s.s)
+	return st.st.DestroySessionHeader((*runtime.Session)(s))
 }
 
 // userSessionKey is the context key under which UserStorage.Middleware keeps the UserSession.
@@ -193,14 +191,14 @@ func UserSessionFrom(ctx context.Context) (*UserSession, bool) {
 	if !ok {
 		return nil, false
 	}
-	return &UserSession{s: s}, true
+	return (*UserSession)(s), true
 }
 
 // Require returns next guarded by allow: a request whose session allow refuses
 // is answered 403 Forbidden. It applies Middleware itself when it has not run.
 func (st *UserStorage) Require(allow func(*UserSession) bool, next http.Handler) http.Handler {
 	return st.st.Require(userSessionKey{}, func(s *runtime.Session) bool {
-		return allow(&UserSession{s: s})
+		return allow((*UserSession)(s))
 	}, next)
 }
 
@@ -219,59 +217,57 @@ func (st *UserStorage) RequireUserID(next http.Handler) http.Handler {
 // or absolute timeout had passed; Runtime().ReadError() tells which
 // (runtime.ErrIdleTimeout, runtime.ErrAbsoluteTimeout).
 func (s *UserSession) TimedOut() bool {
-	return s.s.TimedOut()
+	return (*runtime.Session)(s).TimedOut()
 }
 
-// AdminSession is the typed session "Admin"; read it with AdminStorage.GetSession.
+// AdminSession is the typed session "Admin", a typed view of runtime.Session; read it with AdminStorage.GetSession.
 //
 // The administrator, kept on the server; the cookie holds only the signed id.
-type AdminSession struct {
-	s *runtime.Session
-}
+type AdminSession runtime.Session
 
 // ID returns the server-side session id, or "" for cookie storage and for a
 // session that has not been committed yet.
 func (s *AdminSession) ID() string {
-	return s.s.ID()
+	return (*runtime.Session)(s).ID()
 }
 
 // Runtime returns the untyped session, for keys the schema does not declare and
 // for Modified and ReadError.
 func (s *AdminSession) Runtime() *runtime.Session {
-	return s.s
+	return (*runtime.Session)(s)
 }
 
 // AdminID returns the value of "adminId" and whether it is set (and decodes as string).
 //
 // Name of the signed-in administrator.
 func (s *AdminSession) AdminID() (string, bool) {
-	return runtime.Get[string](s.s, "adminId")
+	return runtime.Get[string]((*runtime.Session)(s), "adminId")
 }
 
 // SetAdminID sets "adminId".
 func (s *AdminSession) SetAdminID(v string) {
-	runtime.Set(s.s, "adminId", v)
+	runtime.Set((*runtime.Session)(s), "adminId", v)
 }
 
 // HasAdminID reports whether "adminId" is set.
 func (s *AdminSession) HasAdminID() bool {
-	return s.s.HasValue("adminId")
+	return (*runtime.Session)(s).HasValue("adminId")
 }
 
 // UnsetAdminID removes "adminId".
 func (s *AdminSession) UnsetAdminID() {
-	s.s.Unset("adminId")
+	(*runtime.Session)(s).Unset("adminId")
 }
 
 // FlashNotice sets the flash value "notice": it can be read once, by PopNotice, usually after a redirect.
 func (s *AdminSession) FlashNotice(v string) {
-	runtime.Flash(s.s, "notice", v)
+	runtime.Flash((*runtime.Session)(s), "notice", v)
 }
 
 // PopNotice returns the flash value "notice" and removes it, so that it is gone after the
 // next commit. It reports false when there is none.
 func (s *AdminSession) PopNotice() (string, bool) {
-	return runtime.Pop[string](s.s, "notice")
+	return runtime.Pop[string]((*runtime.Session)(s), "notice")
 }
 
 // adminSpec describes session "Admin" for the runtime.
@@ -321,7 +317,7 @@ func (st *AdminStorage) GetSession(r *http.Request) (*AdminSession, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &AdminSession{s: s}, nil
+	return (*AdminSession)(s), nil
 }
 
 // GetSessionHeader is GetSession for callers without an *http.Request: it takes
@@ -331,36 +327,36 @@ func (st *AdminStorage) GetSessionHeader(ctx context.Context, cookieHeader strin
 	if err != nil {
 		return nil, err
 	}
-	return &AdminSession{s: s}, nil
+	return (*AdminSession)(s), nil
 }
 
 // CommitSession adds the session's Set-Cookie header to w (and, for server
 // storage, writes its changes to the store). A cookie over 4096 bytes is refused
 // with a *runtime.TooLargeError (errors.Is(err, runtime.ErrTooLarge)).
 func (st *AdminStorage) CommitSession(w http.ResponseWriter, s *AdminSession, opts ...CommitOption) error {
-	return st.st.CommitSession(w, s.s, opts...)
+	return st.st.CommitSession(w, (*runtime.Session)(s), opts...)
 }
 
 // CommitSessionHeader is CommitSession returning the Set-Cookie header's value.
 func (st *AdminStorage) CommitSessionHeader(s *AdminSession, opts ...CommitOption) (string, error) {
-	return st.st.CommitSessionHeader(s.s, opts...)
+	return st.st.CommitSessionHeader((*runtime.Session)(s), opts...)
 }
 
 // DestroySession expires the cookie (and deletes server-side data).
 func (st *AdminStorage) DestroySession(w http.ResponseWriter, s *AdminSession) error {
-	return st.st.DestroySession(w, s.s)
+	return st.st.DestroySession(w, (*runtime.Session)(s))
 }
 
 // DestroySessionHeader is DestroySession returning the Set-Cookie header's value.
 func (st *AdminStorage) DestroySessionHeader(s *AdminSession) (string, error) {
-	return st.st.DestroySessionHeader(s.s)
+	return st.st.DestroySessionHeader((*runtime.Session)(s))
 }
 
 // RegenerateID gives the session a new id and deletes the data under the old
 // one; call it at login, before CommitSession, so that an id planted before
 // login (session fixation) is useless after it.
 func (st *AdminStorage) RegenerateID(s *AdminSession) error {
-	return st.st.RegenerateID(s.s)
+	return st.st.RegenerateID((*runtime.Session)(s))
 }
 
 // RevokeByAdminID destroys every session whose "adminId" is v (after a password change,
@@ -388,14 +384,14 @@ func AdminSessionFrom(ctx context.Context) (*AdminSession, bool) {
 	if !ok {
 		return nil, false
 	}
-	return &AdminSession{s: s}, true
+	return (*AdminSession)(s), true
 }
 
 // Require returns next guarded by allow: a request whose session allow refuses
 // is answered 403 Forbidden. It applies Middleware itself when it has not run.
 func (st *AdminStorage) Require(allow func(*AdminSession) bool, next http.Handler) http.Handler {
 	return st.st.Require(adminSessionKey{}, func(s *runtime.Session) bool {
-		return allow(&AdminSession{s: s})
+		return allow((*AdminSession)(s))
 	}, next)
 }
 
@@ -414,5 +410,5 @@ func (st *AdminStorage) RequireAdminID(next http.Handler) http.Handler {
 // or absolute timeout had passed; Runtime().ReadError() tells which
 // (runtime.ErrIdleTimeout, runtime.ErrAbsoluteTimeout).
 func (s *AdminSession) TimedOut() bool {
-	return s.s.TimedOut()
+	return (*runtime.Session)(s).TimedOut()
 }

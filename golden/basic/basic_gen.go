@@ -31,50 +31,48 @@ func WithExpires(t time.Time) CommitOption {
 	return runtime.WithExpires(t)
 }
 
-// UserSession is the typed session "User"; read it with UserStorage.GetSession.
+// UserSession is the typed session "User", a typed view of runtime.Session; read it with UserStorage.GetSession.
 //
 // Signed-in user state.
-type UserSession struct {
-	s *runtime.Session
-}
+type UserSession runtime.Session
 
 // ID returns the server-side session id, or "" for cookie storage and for a
 // session that has not been committed yet.
 func (s *UserSession) ID() string {
-	return s.s.ID()
+	return (*runtime.Session)(s).ID()
 }
 
 // Runtime returns the untyped session, for keys the schema does not declare and
 // for Modified and ReadError.
 func (s *UserSession) Runtime() *runtime.Session {
-	return s.s
+	return (*runtime.Session)(s)
 }
 
 // UserID returns the value of "userId" and whether it is set (and decodes as string).
 func (s *UserSession) UserID() (string, bool) {
-	return runtime.Get[string](s.s, "userId")
+	return runtime.Get[string]((*runtime.Session)(s), "userId")
 }
 
 // SetUserID sets "userId".
 func (s *UserSession) SetUserID(v string) {
-	runtime.Set(s.s, "userId", v)
+	runtime.Set((*runtime.Session)(s), "userId", v)
 }
 
 // HasUserID reports whether "userId" is set.
 func (s *UserSession) HasUserID() bool {
-	return s.s.HasValue("userId")
+	return (*runtime.Session)(s).HasValue("userId")
 }
 
 // UnsetUserID removes "userId".
 func (s *UserSession) UnsetUserID() {
-	s.s.Unset("userId")
+	(*runtime.Session)(s).Unset("userId")
 }
 
 // Theme returns the value of "theme", or "light" when it is unset or not a string.
 //
 // Colour scheme.
 func (s *UserSession) Theme() string {
-	if v, ok := runtime.Get[string](s.s, "theme"); ok {
+	if v, ok := runtime.Get[string]((*runtime.Session)(s), "theme"); ok {
 		return v
 	}
 	return "light"
@@ -82,28 +80,28 @@ func (s *UserSession) Theme() string {
 
 // SetTheme sets "theme".
 func (s *UserSession) SetTheme(v string) {
-	runtime.Set(s.s, "theme", v)
+	runtime.Set((*runtime.Session)(s), "theme", v)
 }
 
 // HasTheme reports whether "theme" is set.
 func (s *UserSession) HasTheme() bool {
-	return s.s.HasValue("theme")
+	return (*runtime.Session)(s).HasValue("theme")
 }
 
 // UnsetTheme removes "theme".
 func (s *UserSession) UnsetTheme() {
-	s.s.Unset("theme")
+	(*runtime.Session)(s).Unset("theme")
 }
 
 // FlashMessage sets the flash value "message": it can be read once, by PopMessage, usually after a redirect.
 func (s *UserSession) FlashMessage(v string) {
-	runtime.Flash(s.s, "message", v)
+	runtime.Flash((*runtime.Session)(s), "message", v)
 }
 
 // PopMessage returns the flash value "message" and removes it, so that it is gone after the
 // next commit. It reports false when there is none.
 func (s *UserSession) PopMessage() (string, bool) {
-	return runtime.Pop[string](s.s, "message")
+	return runtime.Pop[string]((*runtime.Session)(s), "message")
 }
 
 // userSpec describes session "User" for the runtime.
@@ -149,7 +147,7 @@ func (st *UserStorage) GetSession(r *http.Request) (*UserSession, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &UserSession{s: s}, nil
+	return (*UserSession)(s), nil
 }
 
 // GetSessionHeader is GetSession for callers without an *http.Request: it takes
@@ -159,29 +157,29 @@ func (st *UserStorage) GetSessionHeader(ctx context.Context, cookieHeader string
 	if err != nil {
 		return nil, err
 	}
-	return &UserSession{s: s}, nil
+	return (*UserSession)(s), nil
 }
 
 // CommitSession adds the session's Set-Cookie header to w (and, for server
 // storage, writes its changes to the store). A cookie over 4096 bytes is refused
 // with a *runtime.TooLargeError (errors.Is(err, runtime.ErrTooLarge)).
 func (st *UserStorage) CommitSession(w http.ResponseWriter, s *UserSession, opts ...CommitOption) error {
-	return st.st.CommitSession(w, s.s, opts...)
+	return st.st.CommitSession(w, (*runtime.Session)(s), opts...)
 }
 
 // CommitSessionHeader is CommitSession returning the Set-Cookie header's value.
 func (st *UserStorage) CommitSessionHeader(s *UserSession, opts ...CommitOption) (string, error) {
-	return st.st.CommitSessionHeader(s.s, opts...)
+	return st.st.CommitSessionHeader((*runtime.Session)(s), opts...)
 }
 
 // DestroySession expires the cookie (and deletes server-side data).
 func (st *UserStorage) DestroySession(w http.ResponseWriter, s *UserSession) error {
-	return st.st.DestroySession(w, s.s)
+	return st.st.DestroySession(w, (*runtime.Session)(s))
 }
 
 // DestroySessionHeader is DestroySession returning the Set-Cookie header's value.
 func (st *UserStorage) DestroySessionHeader(s *UserSession) (string, error) {
-	return st.st.DestroySessionHeader(s.s)
+	return st.st.DestroySessionHeader((*runtime.Session)(s))
 }
 
 // userSessionKey is the context key under which UserStorage.Middleware keeps the UserSession.
@@ -203,13 +201,13 @@ func UserSessionFrom(ctx context.Context) (*UserSession, bool) {
 	if !ok {
 		return nil, false
 	}
-	return &UserSession{s: s}, true
+	return (*UserSession)(s), true
 }
 
 // Require returns next guarded by allow: a request whose session allow refuses
 // is answered 403 Forbidden. It applies Middleware itself when it has not run.
 func (st *UserStorage) Require(allow func(*UserSession) bool, next http.Handler) http.Handler {
 	return st.st.Require(userSessionKey{}, func(s *runtime.Session) bool {
-		return allow(&UserSession{s: s})
+		return allow((*UserSession)(s))
 	}, next)
 }

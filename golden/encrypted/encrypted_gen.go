@@ -31,94 +31,92 @@ func WithExpires(t time.Time) CommitOption {
 	return runtime.WithExpires(t)
 }
 
-// VaultSession is the typed session "Vault"; read it with VaultStorage.GetSession.
+// VaultSession is the typed session "Vault", a typed view of runtime.Session; read it with VaultStorage.GetSession.
 //
 // Data the client must not read.
-type VaultSession struct {
-	s *runtime.Session
-}
+type VaultSession runtime.Session
 
 // ID returns the server-side session id, or "" for cookie storage and for a
 // session that has not been committed yet.
 func (s *VaultSession) ID() string {
-	return s.s.ID()
+	return (*runtime.Session)(s).ID()
 }
 
 // Runtime returns the untyped session, for keys the schema does not declare and
 // for Modified and ReadError.
 func (s *VaultSession) Runtime() *runtime.Session {
-	return s.s
+	return (*runtime.Session)(s)
 }
 
 // AccountID returns the value of "accountId" and whether it is set (and decodes as string).
 func (s *VaultSession) AccountID() (string, bool) {
-	return runtime.Get[string](s.s, "accountId")
+	return runtime.Get[string]((*runtime.Session)(s), "accountId")
 }
 
 // SetAccountID sets "accountId".
 func (s *VaultSession) SetAccountID(v string) {
-	runtime.Set(s.s, "accountId", v)
+	runtime.Set((*runtime.Session)(s), "accountId", v)
 }
 
 // HasAccountID reports whether "accountId" is set.
 func (s *VaultSession) HasAccountID() bool {
-	return s.s.HasValue("accountId")
+	return (*runtime.Session)(s).HasValue("accountId")
 }
 
 // UnsetAccountID removes "accountId".
 func (s *VaultSession) UnsetAccountID() {
-	s.s.Unset("accountId")
+	(*runtime.Session)(s).Unset("accountId")
 }
 
 // Balance returns the value of "balance" and whether it is set (and decodes as int64).
 func (s *VaultSession) Balance() (int64, bool) {
-	return runtime.Get[int64](s.s, "balance")
+	return runtime.Get[int64]((*runtime.Session)(s), "balance")
 }
 
 // SetBalance sets "balance".
 func (s *VaultSession) SetBalance(v int64) {
-	runtime.Set(s.s, "balance", v)
+	runtime.Set((*runtime.Session)(s), "balance", v)
 }
 
 // HasBalance reports whether "balance" is set.
 func (s *VaultSession) HasBalance() bool {
-	return s.s.HasValue("balance")
+	return (*runtime.Session)(s).HasValue("balance")
 }
 
 // UnsetBalance removes "balance".
 func (s *VaultSession) UnsetBalance() {
-	s.s.Unset("balance")
+	(*runtime.Session)(s).Unset("balance")
 }
 
 // Notes returns the value of "notes" and whether it is set (and decodes as []string).
 func (s *VaultSession) Notes() ([]string, bool) {
-	return runtime.Get[[]string](s.s, "notes")
+	return runtime.Get[[]string]((*runtime.Session)(s), "notes")
 }
 
 // SetNotes sets "notes".
 func (s *VaultSession) SetNotes(v []string) {
-	runtime.Set(s.s, "notes", v)
+	runtime.Set((*runtime.Session)(s), "notes", v)
 }
 
 // HasNotes reports whether "notes" is set.
 func (s *VaultSession) HasNotes() bool {
-	return s.s.HasValue("notes")
+	return (*runtime.Session)(s).HasValue("notes")
 }
 
 // UnsetNotes removes "notes".
 func (s *VaultSession) UnsetNotes() {
-	s.s.Unset("notes")
+	(*runtime.Session)(s).Unset("notes")
 }
 
 // FlashNotice sets the flash value "notice": it can be read once, by PopNotice, usually after a redirect.
 func (s *VaultSession) FlashNotice(v string) {
-	runtime.Flash(s.s, "notice", v)
+	runtime.Flash((*runtime.Session)(s), "notice", v)
 }
 
 // PopNotice returns the flash value "notice" and removes it, so that it is gone after the
 // next commit. It reports false when there is none.
 func (s *VaultSession) PopNotice() (string, bool) {
-	return runtime.Pop[string](s.s, "notice")
+	return runtime.Pop[string]((*runtime.Session)(s), "notice")
 }
 
 // vaultSpec describes session "Vault" for the runtime.
@@ -166,7 +164,7 @@ func (st *VaultStorage) GetSession(r *http.Request) (*VaultSession, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &VaultSession{s: s}, nil
+	return (*VaultSession)(s), nil
 }
 
 // GetSessionHeader is GetSession for callers without an *http.Request: it takes
@@ -176,29 +174,29 @@ func (st *VaultStorage) GetSessionHeader(ctx context.Context, cookieHeader strin
 	if err != nil {
 		return nil, err
 	}
-	return &VaultSession{s: s}, nil
+	return (*VaultSession)(s), nil
 }
 
 // CommitSession adds the session's Set-Cookie header to w (and, for server
 // storage, writes its changes to the store). A cookie over 4096 bytes is refused
 // with a *runtime.TooLargeError (errors.Is(err, runtime.ErrTooLarge)).
 func (st *VaultStorage) CommitSession(w http.ResponseWriter, s *VaultSession, opts ...CommitOption) error {
-	return st.st.CommitSession(w, s.s, opts...)
+	return st.st.CommitSession(w, (*runtime.Session)(s), opts...)
 }
 
 // CommitSessionHeader is CommitSession returning the Set-Cookie header's value.
 func (st *VaultStorage) CommitSessionHeader(s *VaultSession, opts ...CommitOption) (string, error) {
-	return st.st.CommitSessionHeader(s.s, opts...)
+	return st.st.CommitSessionHeader((*runtime.Session)(s), opts...)
 }
 
 // DestroySession expires the cookie (and deletes server-side data).
 func (st *VaultStorage) DestroySession(w http.ResponseWriter, s *VaultSession) error {
-	return st.st.DestroySession(w, s.s)
+	return st.st.DestroySession(w, (*runtime.Session)(s))
 }
 
 // DestroySessionHeader is DestroySession returning the Set-Cookie header's value.
 func (st *VaultStorage) DestroySessionHeader(s *VaultSession) (string, error) {
-	return st.st.DestroySessionHeader(s.s)
+	return st.st.DestroySessionHeader((*runtime.Session)(s))
 }
 
 // vaultSessionKey is the context key under which VaultStorage.Middleware keeps the VaultSession.
@@ -220,13 +218,13 @@ func VaultSessionFrom(ctx context.Context) (*VaultSession, bool) {
 	if !ok {
 		return nil, false
 	}
-	return &VaultSession{s: s}, true
+	return (*VaultSession)(s), true
 }
 
 // Require returns next guarded by allow: a request whose session allow refuses
 // is answered 403 Forbidden. It applies Middleware itself when it has not run.
 func (st *VaultStorage) Require(allow func(*VaultSession) bool, next http.Handler) http.Handler {
 	return st.st.Require(vaultSessionKey{}, func(s *runtime.Session) bool {
-		return allow(&VaultSession{s: s})
+		return allow((*VaultSession)(s))
 	}, next)
 }

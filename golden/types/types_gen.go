@@ -32,49 +32,47 @@ func WithExpires(t time.Time) CommitOption {
 	return runtime.WithExpires(t)
 }
 
-// PrefsSession is the typed session "Prefs"; read it with PrefsStorage.GetSession.
+// PrefsSession is the typed session "Prefs", a typed view of runtime.Session; read it with PrefsStorage.GetSession.
 //
 // Preferences of every type.
 // Second line of the doc.
-type PrefsSession struct {
-	s *runtime.Session
-}
+type PrefsSession runtime.Session
 
 // ID returns the server-side session id, or "" for cookie storage and for a
 // session that has not been committed yet.
 func (s *PrefsSession) ID() string {
-	return s.s.ID()
+	return (*runtime.Session)(s).ID()
 }
 
 // Runtime returns the untyped session, for keys the schema does not declare and
 // for Modified and ReadError.
 func (s *PrefsSession) Runtime() *runtime.Session {
-	return s.s
+	return (*runtime.Session)(s)
 }
 
 // Name returns the value of "name" and whether it is set (and decodes as string).
 func (s *PrefsSession) Name() (string, bool) {
-	return runtime.Get[string](s.s, "name")
+	return runtime.Get[string]((*runtime.Session)(s), "name")
 }
 
 // SetName sets "name".
 func (s *PrefsSession) SetName(v string) {
-	runtime.Set(s.s, "name", v)
+	runtime.Set((*runtime.Session)(s), "name", v)
 }
 
 // HasName reports whether "name" is set.
 func (s *PrefsSession) HasName() bool {
-	return s.s.HasValue("name")
+	return (*runtime.Session)(s).HasValue("name")
 }
 
 // UnsetName removes "name".
 func (s *PrefsSession) UnsetName() {
-	s.s.Unset("name")
+	(*runtime.Session)(s).Unset("name")
 }
 
 // Enabled returns the value of "enabled", or true when it is unset or not a bool.
 func (s *PrefsSession) Enabled() bool {
-	if v, ok := runtime.Get[bool](s.s, "enabled"); ok {
+	if v, ok := runtime.Get[bool]((*runtime.Session)(s), "enabled"); ok {
 		return v
 	}
 	return true
@@ -82,22 +80,22 @@ func (s *PrefsSession) Enabled() bool {
 
 // SetEnabled sets "enabled".
 func (s *PrefsSession) SetEnabled(v bool) {
-	runtime.Set(s.s, "enabled", v)
+	runtime.Set((*runtime.Session)(s), "enabled", v)
 }
 
 // HasEnabled reports whether "enabled" is set.
 func (s *PrefsSession) HasEnabled() bool {
-	return s.s.HasValue("enabled")
+	return (*runtime.Session)(s).HasValue("enabled")
 }
 
 // UnsetEnabled removes "enabled".
 func (s *PrefsSession) UnsetEnabled() {
-	s.s.Unset("enabled")
+	(*runtime.Session)(s).Unset("enabled")
 }
 
 // Count returns the value of "count", or 3 when it is unset or not a int.
 func (s *PrefsSession) Count() int {
-	if v, ok := runtime.Get[int](s.s, "count"); ok {
+	if v, ok := runtime.Get[int]((*runtime.Session)(s), "count"); ok {
 		return v
 	}
 	return 3
@@ -105,42 +103,42 @@ func (s *PrefsSession) Count() int {
 
 // SetCount sets "count".
 func (s *PrefsSession) SetCount(v int) {
-	runtime.Set(s.s, "count", v)
+	runtime.Set((*runtime.Session)(s), "count", v)
 }
 
 // HasCount reports whether "count" is set.
 func (s *PrefsSession) HasCount() bool {
-	return s.s.HasValue("count")
+	return (*runtime.Session)(s).HasValue("count")
 }
 
 // UnsetCount removes "count".
 func (s *PrefsSession) UnsetCount() {
-	s.s.Unset("count")
+	(*runtime.Session)(s).Unset("count")
 }
 
 // Big returns the value of "big" and whether it is set (and decodes as int64).
 func (s *PrefsSession) Big() (int64, bool) {
-	return runtime.Get[int64](s.s, "big")
+	return runtime.Get[int64]((*runtime.Session)(s), "big")
 }
 
 // SetBig sets "big".
 func (s *PrefsSession) SetBig(v int64) {
-	runtime.Set(s.s, "big", v)
+	runtime.Set((*runtime.Session)(s), "big", v)
 }
 
 // HasBig reports whether "big" is set.
 func (s *PrefsSession) HasBig() bool {
-	return s.s.HasValue("big")
+	return (*runtime.Session)(s).HasValue("big")
 }
 
 // UnsetBig removes "big".
 func (s *PrefsSession) UnsetBig() {
-	s.s.Unset("big")
+	(*runtime.Session)(s).Unset("big")
 }
 
 // Small returns the value of "small", or -5 when it is unset or not a int8.
 func (s *PrefsSession) Small() int8 {
-	if v, ok := runtime.Get[int8](s.s, "small"); ok {
+	if v, ok := runtime.Get[int8]((*runtime.Session)(s), "small"); ok {
 		return v
 	}
 	return int8(int64(-5))
@@ -148,22 +146,22 @@ func (s *PrefsSession) Small() int8 {
 
 // SetSmall sets "small".
 func (s *PrefsSession) SetSmall(v int8) {
-	runtime.Set(s.s, "small", v)
+	runtime.Set((*runtime.Session)(s), "small", v)
 }
 
 // HasSmall reports whether "small" is set.
 func (s *PrefsSession) HasSmall() bool {
-	return s.s.HasValue("small")
+	return (*runtime.Session)(s).HasValue("small")
 }
 
 // UnsetSmall removes "small".
 func (s *PrefsSession) UnsetSmall() {
-	s.s.Unset("small")
+	(*runtime.Session)(s).Unset("small")
 }
 
 // Unsigned returns the value of "unsigned", or 7 when it is unset or not a uint32.
 func (s *PrefsSession) Unsigned() uint32 {
-	if v, ok := runtime.Get[uint32](s.s, "unsigned"); ok {
+	if v, ok := runtime.Get[uint32]((*runtime.Session)(s), "unsigned"); ok {
 		return v
 	}
 	return uint32(uint64(0x7))
@@ -171,22 +169,22 @@ func (s *PrefsSession) Unsigned() uint32 {
 
 // SetUnsigned sets "unsigned".
 func (s *PrefsSession) SetUnsigned(v uint32) {
-	runtime.Set(s.s, "unsigned", v)
+	runtime.Set((*runtime.Session)(s), "unsigned", v)
 }
 
 // HasUnsigned reports whether "unsigned" is set.
 func (s *PrefsSession) HasUnsigned() bool {
-	return s.s.HasValue("unsigned")
+	return (*runtime.Session)(s).HasValue("unsigned")
 }
 
 // UnsetUnsigned removes "unsigned".
 func (s *PrefsSession) UnsetUnsigned() {
-	s.s.Unset("unsigned")
+	(*runtime.Session)(s).Unset("unsigned")
 }
 
 // Ratio returns the value of "ratio", or 0.5 when it is unset or not a float64.
 func (s *PrefsSession) Ratio() float64 {
-	if v, ok := runtime.Get[float64](s.s, "ratio"); ok {
+	if v, ok := runtime.Get[float64]((*runtime.Session)(s), "ratio"); ok {
 		return v
 	}
 	return 0.5
@@ -194,102 +192,102 @@ func (s *PrefsSession) Ratio() float64 {
 
 // SetRatio sets "ratio".
 func (s *PrefsSession) SetRatio(v float64) {
-	runtime.Set(s.s, "ratio", v)
+	runtime.Set((*runtime.Session)(s), "ratio", v)
 }
 
 // HasRatio reports whether "ratio" is set.
 func (s *PrefsSession) HasRatio() bool {
-	return s.s.HasValue("ratio")
+	return (*runtime.Session)(s).HasValue("ratio")
 }
 
 // UnsetRatio removes "ratio".
 func (s *PrefsSession) UnsetRatio() {
-	s.s.Unset("ratio")
+	(*runtime.Session)(s).Unset("ratio")
 }
 
 // Ratio32 returns the value of "ratio32" and whether it is set (and decodes as float32).
 func (s *PrefsSession) Ratio32() (float32, bool) {
-	return runtime.Get[float32](s.s, "ratio32")
+	return runtime.Get[float32]((*runtime.Session)(s), "ratio32")
 }
 
 // SetRatio32 sets "ratio32".
 func (s *PrefsSession) SetRatio32(v float32) {
-	runtime.Set(s.s, "ratio32", v)
+	runtime.Set((*runtime.Session)(s), "ratio32", v)
 }
 
 // HasRatio32 reports whether "ratio32" is set.
 func (s *PrefsSession) HasRatio32() bool {
-	return s.s.HasValue("ratio32")
+	return (*runtime.Session)(s).HasValue("ratio32")
 }
 
 // UnsetRatio32 removes "ratio32".
 func (s *PrefsSession) UnsetRatio32() {
-	s.s.Unset("ratio32")
+	(*runtime.Session)(s).Unset("ratio32")
 }
 
 // Raw returns the value of "raw" and whether it is set (and decodes as byte).
 func (s *PrefsSession) Raw() (byte, bool) {
-	return runtime.Get[byte](s.s, "raw")
+	return runtime.Get[byte]((*runtime.Session)(s), "raw")
 }
 
 // SetRaw sets "raw".
 func (s *PrefsSession) SetRaw(v byte) {
-	runtime.Set(s.s, "raw", v)
+	runtime.Set((*runtime.Session)(s), "raw", v)
 }
 
 // HasRaw reports whether "raw" is set.
 func (s *PrefsSession) HasRaw() bool {
-	return s.s.HasValue("raw")
+	return (*runtime.Session)(s).HasValue("raw")
 }
 
 // UnsetRaw removes "raw".
 func (s *PrefsSession) UnsetRaw() {
-	s.s.Unset("raw")
+	(*runtime.Session)(s).Unset("raw")
 }
 
 // Letter returns the value of "letter" and whether it is set (and decodes as rune).
 func (s *PrefsSession) Letter() (rune, bool) {
-	return runtime.Get[rune](s.s, "letter")
+	return runtime.Get[rune]((*runtime.Session)(s), "letter")
 }
 
 // SetLetter sets "letter".
 func (s *PrefsSession) SetLetter(v rune) {
-	runtime.Set(s.s, "letter", v)
+	runtime.Set((*runtime.Session)(s), "letter", v)
 }
 
 // HasLetter reports whether "letter" is set.
 func (s *PrefsSession) HasLetter() bool {
-	return s.s.HasValue("letter")
+	return (*runtime.Session)(s).HasValue("letter")
 }
 
 // UnsetLetter removes "letter".
 func (s *PrefsSession) UnsetLetter() {
-	s.s.Unset("letter")
+	(*runtime.Session)(s).Unset("letter")
 }
 
 // Seen returns the value of "seen" and whether it is set (and decodes as time.Time).
 func (s *PrefsSession) Seen() (time.Time, bool) {
-	return runtime.Get[time.Time](s.s, "seen")
+	return runtime.Get[time.Time]((*runtime.Session)(s), "seen")
 }
 
 // SetSeen sets "seen".
 func (s *PrefsSession) SetSeen(v time.Time) {
-	runtime.Set(s.s, "seen", v)
+	runtime.Set((*runtime.Session)(s), "seen", v)
 }
 
 // HasSeen reports whether "seen" is set.
 func (s *PrefsSession) HasSeen() bool {
-	return s.s.HasValue("seen")
+	return (*runtime.Session)(s).HasValue("seen")
 }
 
 // UnsetSeen removes "seen".
 func (s *PrefsSession) UnsetSeen() {
-	s.s.Unset("seen")
+	(*runtime.Session)(s).Unset("seen")
 }
 
 // Timeout returns the value of "timeout", or 1m30s when it is unset or not a time.Duration.
 func (s *PrefsSession) Timeout() time.Duration {
-	if v, ok := runtime.Get[time.Duration](s.s, "timeout"); ok {
+	if v, ok := runtime.Get[time.Duration]((*runtime.Session)(s), "timeout"); ok {
 		return v
 	}
 	return 90 * time.Second
@@ -297,239 +295,239 @@ func (s *PrefsSession) Timeout() time.Duration {
 
 // SetTimeout sets "timeout".
 func (s *PrefsSession) SetTimeout(v time.Duration) {
-	runtime.Set(s.s, "timeout", v)
+	runtime.Set((*runtime.Session)(s), "timeout", v)
 }
 
 // HasTimeout reports whether "timeout" is set.
 func (s *PrefsSession) HasTimeout() bool {
-	return s.s.HasValue("timeout")
+	return (*runtime.Session)(s).HasValue("timeout")
 }
 
 // UnsetTimeout removes "timeout".
 func (s *PrefsSession) UnsetTimeout() {
-	s.s.Unset("timeout")
+	(*runtime.Session)(s).Unset("timeout")
 }
 
 // Tags returns the value of "tags" and whether it is set (and decodes as []string).
 func (s *PrefsSession) Tags() ([]string, bool) {
-	return runtime.Get[[]string](s.s, "tags")
+	return runtime.Get[[]string]((*runtime.Session)(s), "tags")
 }
 
 // SetTags sets "tags".
 func (s *PrefsSession) SetTags(v []string) {
-	runtime.Set(s.s, "tags", v)
+	runtime.Set((*runtime.Session)(s), "tags", v)
 }
 
 // HasTags reports whether "tags" is set.
 func (s *PrefsSession) HasTags() bool {
-	return s.s.HasValue("tags")
+	return (*runtime.Session)(s).HasValue("tags")
 }
 
 // UnsetTags removes "tags".
 func (s *PrefsSession) UnsetTags() {
-	s.s.Unset("tags")
+	(*runtime.Session)(s).Unset("tags")
 }
 
 // Scores returns the value of "scores" and whether it is set (and decodes as []int64).
 func (s *PrefsSession) Scores() ([]int64, bool) {
-	return runtime.Get[[]int64](s.s, "scores")
+	return runtime.Get[[]int64]((*runtime.Session)(s), "scores")
 }
 
 // SetScores sets "scores".
 func (s *PrefsSession) SetScores(v []int64) {
-	runtime.Set(s.s, "scores", v)
+	runtime.Set((*runtime.Session)(s), "scores", v)
 }
 
 // HasScores reports whether "scores" is set.
 func (s *PrefsSession) HasScores() bool {
-	return s.s.HasValue("scores")
+	return (*runtime.Session)(s).HasValue("scores")
 }
 
 // UnsetScores removes "scores".
 func (s *PrefsSession) UnsetScores() {
-	s.s.Unset("scores")
+	(*runtime.Session)(s).Unset("scores")
 }
 
 // Matrix returns the value of "matrix" and whether it is set (and decodes as [][]float64).
 func (s *PrefsSession) Matrix() ([][]float64, bool) {
-	return runtime.Get[[][]float64](s.s, "matrix")
+	return runtime.Get[[][]float64]((*runtime.Session)(s), "matrix")
 }
 
 // SetMatrix sets "matrix".
 func (s *PrefsSession) SetMatrix(v [][]float64) {
-	runtime.Set(s.s, "matrix", v)
+	runtime.Set((*runtime.Session)(s), "matrix", v)
 }
 
 // HasMatrix reports whether "matrix" is set.
 func (s *PrefsSession) HasMatrix() bool {
-	return s.s.HasValue("matrix")
+	return (*runtime.Session)(s).HasValue("matrix")
 }
 
 // UnsetMatrix removes "matrix".
 func (s *PrefsSession) UnsetMatrix() {
-	s.s.Unset("matrix")
+	(*runtime.Session)(s).Unset("matrix")
 }
 
 // Labels returns the value of "labels" and whether it is set (and decodes as map[string]string).
 func (s *PrefsSession) Labels() (map[string]string, bool) {
-	return runtime.Get[map[string]string](s.s, "labels")
+	return runtime.Get[map[string]string]((*runtime.Session)(s), "labels")
 }
 
 // SetLabels sets "labels".
 func (s *PrefsSession) SetLabels(v map[string]string) {
-	runtime.Set(s.s, "labels", v)
+	runtime.Set((*runtime.Session)(s), "labels", v)
 }
 
 // HasLabels reports whether "labels" is set.
 func (s *PrefsSession) HasLabels() bool {
-	return s.s.HasValue("labels")
+	return (*runtime.Session)(s).HasValue("labels")
 }
 
 // UnsetLabels removes "labels".
 func (s *PrefsSession) UnsetLabels() {
-	s.s.Unset("labels")
+	(*runtime.Session)(s).Unset("labels")
 }
 
 // Nested returns the value of "nested" and whether it is set (and decodes as map[string][]string).
 func (s *PrefsSession) Nested() (map[string][]string, bool) {
-	return runtime.Get[map[string][]string](s.s, "nested")
+	return runtime.Get[map[string][]string]((*runtime.Session)(s), "nested")
 }
 
 // SetNested sets "nested".
 func (s *PrefsSession) SetNested(v map[string][]string) {
-	runtime.Set(s.s, "nested", v)
+	runtime.Set((*runtime.Session)(s), "nested", v)
 }
 
 // HasNested reports whether "nested" is set.
 func (s *PrefsSession) HasNested() bool {
-	return s.s.HasValue("nested")
+	return (*runtime.Session)(s).HasValue("nested")
 }
 
 // UnsetNested removes "nested".
 func (s *PrefsSession) UnsetNested() {
-	s.s.Unset("nested")
+	(*runtime.Session)(s).Unset("nested")
 }
 
 // APIURL returns the value of "apiURL" and whether it is set (and decodes as string).
 func (s *PrefsSession) APIURL() (string, bool) {
-	return runtime.Get[string](s.s, "apiURL")
+	return runtime.Get[string]((*runtime.Session)(s), "apiURL")
 }
 
 // SetAPIURL sets "apiURL".
 func (s *PrefsSession) SetAPIURL(v string) {
-	runtime.Set(s.s, "apiURL", v)
+	runtime.Set((*runtime.Session)(s), "apiURL", v)
 }
 
 // HasAPIURL reports whether "apiURL" is set.
 func (s *PrefsSession) HasAPIURL() bool {
-	return s.s.HasValue("apiURL")
+	return (*runtime.Session)(s).HasValue("apiURL")
 }
 
 // UnsetAPIURL removes "apiURL".
 func (s *PrefsSession) UnsetAPIURL() {
-	s.s.Unset("apiURL")
+	(*runtime.Session)(s).Unset("apiURL")
 }
 
 // HTTPStatus returns the value of "http_status" and whether it is set (and decodes as int).
 func (s *PrefsSession) HTTPStatus() (int, bool) {
-	return runtime.Get[int](s.s, "http_status")
+	return runtime.Get[int]((*runtime.Session)(s), "http_status")
 }
 
 // SetHTTPStatus sets "http_status".
 func (s *PrefsSession) SetHTTPStatus(v int) {
-	runtime.Set(s.s, "http_status", v)
+	runtime.Set((*runtime.Session)(s), "http_status", v)
 }
 
 // HasHTTPStatus reports whether "http_status" is set.
 func (s *PrefsSession) HasHTTPStatus() bool {
-	return s.s.HasValue("http_status")
+	return (*runtime.Session)(s).HasValue("http_status")
 }
 
 // UnsetHTTPStatus removes "http_status".
 func (s *PrefsSession) UnsetHTTPStatus() {
-	s.s.Unset("http_status")
+	(*runtime.Session)(s).Unset("http_status")
 }
 
 // Cart returns the value of "cart" and whether it is set (and decodes as github.com/sessiongen/sessiongen/internal/testtypes.Cart).
 func (s *PrefsSession) Cart() (testtypes.Cart, bool) {
-	return runtime.Get[testtypes.Cart](s.s, "cart")
+	return runtime.Get[testtypes.Cart]((*runtime.Session)(s), "cart")
 }
 
 // SetCart sets "cart".
 func (s *PrefsSession) SetCart(v testtypes.Cart) {
-	runtime.Set(s.s, "cart", v)
+	runtime.Set((*runtime.Session)(s), "cart", v)
 }
 
 // HasCart reports whether "cart" is set.
 func (s *PrefsSession) HasCart() bool {
-	return s.s.HasValue("cart")
+	return (*runtime.Session)(s).HasValue("cart")
 }
 
 // UnsetCart removes "cart".
 func (s *PrefsSession) UnsetCart() {
-	s.s.Unset("cart")
+	(*runtime.Session)(s).Unset("cart")
 }
 
 // Carts returns the value of "carts" and whether it is set (and decodes as []github.com/sessiongen/sessiongen/internal/testtypes.Cart).
 func (s *PrefsSession) Carts() ([]testtypes.Cart, bool) {
-	return runtime.Get[[]testtypes.Cart](s.s, "carts")
+	return runtime.Get[[]testtypes.Cart]((*runtime.Session)(s), "carts")
 }
 
 // SetCarts sets "carts".
 func (s *PrefsSession) SetCarts(v []testtypes.Cart) {
-	runtime.Set(s.s, "carts", v)
+	runtime.Set((*runtime.Session)(s), "carts", v)
 }
 
 // HasCarts reports whether "carts" is set.
 func (s *PrefsSession) HasCarts() bool {
-	return s.s.HasValue("carts")
+	return (*runtime.Session)(s).HasValue("carts")
 }
 
 // UnsetCarts removes "carts".
 func (s *PrefsSession) UnsetCarts() {
-	s.s.Unset("carts")
+	(*runtime.Session)(s).Unset("carts")
 }
 
 // Level returns the value of "level" and whether it is set (and decodes as github.com/sessiongen/sessiongen/internal/testtypes.Level).
 func (s *PrefsSession) Level() (testtypes.Level, bool) {
-	return runtime.Get[testtypes.Level](s.s, "level")
+	return runtime.Get[testtypes.Level]((*runtime.Session)(s), "level")
 }
 
 // SetLevel sets "level".
 func (s *PrefsSession) SetLevel(v testtypes.Level) {
-	runtime.Set(s.s, "level", v)
+	runtime.Set((*runtime.Session)(s), "level", v)
 }
 
 // HasLevel reports whether "level" is set.
 func (s *PrefsSession) HasLevel() bool {
-	return s.s.HasValue("level")
+	return (*runtime.Session)(s).HasValue("level")
 }
 
 // UnsetLevel removes "level".
 func (s *PrefsSession) UnsetLevel() {
-	s.s.Unset("level")
+	(*runtime.Session)(s).Unset("level")
 }
 
 // FlashNotice sets the flash value "notice": it can be read once, by PopNotice, usually after a redirect.
 func (s *PrefsSession) FlashNotice(v string) {
-	runtime.Flash(s.s, "notice", v)
+	runtime.Flash((*runtime.Session)(s), "notice", v)
 }
 
 // PopNotice returns the flash value "notice" and removes it, so that it is gone after the
 // next commit. It reports false when there is none.
 func (s *PrefsSession) PopNotice() (string, bool) {
-	return runtime.Pop[string](s.s, "notice")
+	return runtime.Pop[string]((*runtime.Session)(s), "notice")
 }
 
 // FlashProblem sets the flash value "problem": it can be read once, by PopProblem, usually after a redirect.
 func (s *PrefsSession) FlashProblem(v testtypes.Item) {
-	runtime.Flash(s.s, "problem", v)
+	runtime.Flash((*runtime.Session)(s), "problem", v)
 }
 
 // PopProblem returns the flash value "problem" and removes it, so that it is gone after the
 // next commit. It reports false when there is none.
 func (s *PrefsSession) PopProblem() (testtypes.Item, bool) {
-	return runtime.Pop[testtypes.Item](s.s, "problem")
+	return runtime.Pop[testtypes.Item]((*runtime.Session)(s), "problem")
 }
 
 // prefsSpec describes session "Prefs" for the runtime.
@@ -578,7 +576,7 @@ func (st *PrefsStorage) GetSession(r *http.Request) (*PrefsSession, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &PrefsSession{s: s}, nil
+	return (*PrefsSession)(s), nil
 }
 
 // GetSessionHeader is GetSession for callers without an *http.Request: it takes
@@ -588,29 +586,29 @@ func (st *PrefsStorage) GetSessionHeader(ctx context.Context, cookieHeader strin
 	if err != nil {
 		return nil, err
 	}
-	return &PrefsSession{s: s}, nil
+	return (*PrefsSession)(s), nil
 }
 
 // CommitSession adds the session's Set-Cookie header to w (and, for server
 // storage, writes its changes to the store). A cookie over 4096 bytes is refused
 // with a *runtime.TooLargeError (errors.Is(err, runtime.ErrTooLarge)).
 func (st *PrefsStorage) CommitSession(w http.ResponseWriter, s *PrefsSession, opts ...CommitOption) error {
-	return st.st.CommitSession(w, s.s, opts...)
+	return st.st.CommitSession(w, (*runtime.Session)(s), opts...)
 }
 
 // CommitSessionHeader is CommitSession returning the Set-Cookie header's value.
 func (st *PrefsStorage) CommitSessionHeader(s *PrefsSession, opts ...CommitOption) (string, error) {
-	return st.st.CommitSessionHeader(s.s, opts...)
+	return st.st.CommitSessionHeader((*runtime.Session)(s), opts...)
 }
 
 // DestroySession expires the cookie (and deletes server-side data).
 func (st *PrefsStorage) DestroySession(w http.ResponseWriter, s *PrefsSession) error {
-	return st.st.DestroySession(w, s.s)
+	return st.st.DestroySession(w, (*runtime.Session)(s))
 }
 
 // DestroySessionHeader is DestroySession returning the Set-Cookie header's value.
 func (st *PrefsStorage) DestroySessionHeader(s *PrefsSession) (string, error) {
-	return st.st.DestroySessionHeader(s.s)
+	return st.st.DestroySessionHeader((*runtime.Session)(s))
 }
 
 // prefsSessionKey is the context key under which PrefsStorage.Middleware keeps the PrefsSession.
@@ -632,13 +630,13 @@ func PrefsSessionFrom(ctx context.Context) (*PrefsSession, bool) {
 	if !ok {
 		return nil, false
 	}
-	return &PrefsSession{s: s}, true
+	return (*PrefsSession)(s), true
 }
 
 // Require returns next guarded by allow: a request whose session allow refuses
 // is answered 403 Forbidden. It applies Middleware itself when it has not run.
 func (st *PrefsStorage) Require(allow func(*PrefsSession) bool, next http.Handler) http.Handler {
 	return st.st.Require(prefsSessionKey{}, func(s *runtime.Session) bool {
-		return allow(&PrefsSession{s: s})
+		return allow((*PrefsSession)(s))
 	}, next)
 }
