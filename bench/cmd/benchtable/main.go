@@ -13,7 +13,10 @@
 // each benchmark six times in a row, and a machine whose load changes
 // meanwhile skews the ratios.
 //
-// Benchmarks are named Scenario[/key=value...]/impl=NAME. Rows whose
+// Benchmarks are named Scenario[/key=value...]/impl=NAME. The ratios and
+// the goals are sessiongen's (-ours); implementations named
+// sessiongen-SOMETHING (encrypted, server storage) are other configurations
+// of it, listed with their own ratios to the peers and the floor. Rows whose
 // benchmark reports a unit of its own (such as lost-keys) go to a separate
 // table of that unit. Times are medians of all runs, with impl=harness (the
 // loop alone) subtracted unless -raw is given; ratios are medians of the
@@ -281,6 +284,7 @@ func render(w io.Writer, d *data, o options) {
 		renderTimes(w, d, o, timed)
 		renderRatios(w, d, o, timed)
 		renderGoals(w, d, o)
+		renderVariants(w, d, o, timed)
 	}
 	if len(other) > 0 {
 		renderExtra(w, d, o, other)
@@ -359,16 +363,34 @@ func (d *data) implsIn(scenarios []string) []string {
 	return is
 }
 
-// peers are the implementations of scenarios other than ours, the floor
-// and the harness.
+// variant reports whether impl is another configuration of ours, named
+// ours-SOMETHING (sessiongen-encrypted, sessiongen-server-memory): listed
+// with its ratios, but neither a peer nor the subject of the goals.
+func (o options) variant(impl string) bool {
+	return strings.HasPrefix(impl, o.ours+"-")
+}
+
+// peers are the implementations of scenarios other than ours, its
+// variants, the floor and the harness.
 func (d *data) peers(o options, scenarios []string) []string {
 	var ps []string
 	for _, impl := range d.implsIn(scenarios) {
-		if impl != o.ours && impl != o.floor && impl != o.harness {
+		if impl != o.ours && impl != o.floor && impl != o.harness && !o.variant(impl) {
 			ps = append(ps, impl)
 		}
 	}
 	return ps
+}
+
+// variants are ours' variants measured in any of scenarios.
+func (d *data) variants(o options, scenarios []string) []string {
+	var vs []string
+	for _, impl := range d.implsIn(scenarios) {
+		if o.variant(impl) {
+			vs = append(vs, impl)
+		}
+	}
+	return vs
 }
 
 func renderRatios(w io.Writer, d *data, o options, scenarios []string) {
@@ -388,6 +410,38 @@ func renderRatios(w io.Writer, d *data, o options, scenarios []string) {
 		}
 		allocs, _ := d.get(o, s, o.ours, unitAllocs)
 		fmt.Fprintf(w, " %s | %s |\n", times(d.ratio(o, s, o.ours, o.floor)), count(allocs))
+	}
+	fmt.Fprintln(w)
+}
+
+// renderVariants gives ours' other configurations the ratios of
+// renderRatios, one row per variant and scenario.
+func renderVariants(w io.Writer, d *data, o options, scenarios []string) {
+	vs := d.variants(o, scenarios)
+	if len(vs) == 0 {
+		return
+	}
+	peers := d.peers(o, scenarios)
+	fmt.Fprintf(w, "Other %s storages, with the same ratios (a peer's time ÷ the row's, the row's ÷ the floor's, each the median over runs of the ratio within a run); the goals apply to %s alone.\n\n", o.ours, o.ours)
+	fmt.Fprint(w, "| implementation | scenario | µs |")
+	for _, p := range peers {
+		fmt.Fprintf(w, " %s ÷ it |", p)
+	}
+	fmt.Fprintf(w, " it ÷ %s | it ÷ %s | allocs |\n", o.ours, o.floor)
+	fmt.Fprintln(w, "|---|---"+strings.Repeat("|---:", len(peers)+4)+"|")
+	for _, v := range vs {
+		for _, s := range scenarios {
+			t, n := d.get(o, s, v, unitTime)
+			if n == 0 {
+				continue
+			}
+			fmt.Fprintf(w, "| %s | %s | %s |", v, s, micro(t))
+			for _, p := range peers {
+				fmt.Fprintf(w, " %s |", times(d.ratio(o, s, p, v)))
+			}
+			allocs, _ := d.get(o, s, v, unitAllocs)
+			fmt.Fprintf(w, " %s | %s | %s |\n", times(d.ratio(o, s, v, o.ours)), times(d.ratio(o, s, v, o.floor)), count(allocs))
+		}
 	}
 	fmt.Fprintln(w)
 }

@@ -16,6 +16,8 @@ BenchmarkRoundTrip/impl=floor-2     	1000	 1100 ns/op	  0 B/op	  0 allocs/op
 BenchmarkRoundTrip/impl=floor-2     	1000	 1100 ns/op	  0 B/op	  0 allocs/op
 BenchmarkRoundTrip/impl=sessiongen-2	1000	 2900 ns/op	512 B/op	  6 allocs/op
 BenchmarkRoundTrip/impl=sessiongen-2	1000	 3300 ns/op	512 B/op	  6 allocs/op
+BenchmarkRoundTrip/impl=sessiongen-encrypted-2	1000	 4100 ns/op	600 B/op	  7 allocs/op
+BenchmarkRoundTrip/impl=sessiongen-encrypted-2	1000	 4100 ns/op	600 B/op	  7 allocs/op
 BenchmarkRoundTrip/impl=gorilla-2   	1000	 60100 ns/op	9000 B/op	300 allocs/op
 BenchmarkRoundTrip/impl=gorilla-2   	1000	 20100 ns/op	9000 B/op	300 allocs/op
 some other line of go test output
@@ -40,12 +42,23 @@ func TestTable(t *testing.T) {
 		"- ≥ 10× faster than gorilla: met (14×)",
 		"- ≤ 3.5× the floor: met (3.0×)",
 		"- ≤ 8 allocations: met (6)",
+		// A variant of sessiongen: in the time table, and with ratios of
+		// its own (gorilla 60/4 = 15 and 20/4 = 5; ÷ sessiongen 4/2.8 and
+		// 4/3.2), but no peer of sessiongen and no goal of its own.
+		"| sessiongen-encrypted | 4.00 | 7 | 600 |",
+		"| implementation | scenario | µs | gorilla ÷ it | it ÷ sessiongen | it ÷ floor | allocs |",
+		"| sessiongen-encrypted | RoundTrip | 4.00 | 10× | 1.3× | 4.0× | 7 |",
 		"| LostWrites/writers=16/mode=overlap | 0 | 15 |",
 		"cpu: Test CPU",
 		"GOMAXPROCS: 2",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+	for _, notWant := range []string{"sessiongen-encrypted ÷ sessiongen", "faster than sessiongen-encrypted"} {
+		if strings.Contains(got, notWant) {
+			t.Errorf("a variant of sessiongen is treated as a peer (%q):\n%s", notWant, got)
 		}
 	}
 	if n := strings.Count(got, "LostWrites"); n != 1 {
