@@ -13,6 +13,8 @@ type handler func(w http.ResponseWriter, r *http.Request) error
 // An impl is one implementation under test.
 type impl struct {
 	name string
+	// cookieName is the name of the cookie it commits; "" for cookieName.
+	cookieName string
 	// cookie is the Cookie header of the incoming request of Read and
 	// RoundTrip: it carries the full 5-key session (payloadFull).
 	cookie                 string
@@ -109,6 +111,9 @@ var impls = []struct {
 	{"harness", newHarness},
 	{"floor", newFloor},
 	{"sessiongen", newSessiongen},
+	{"sessiongen-encrypted", newSessiongenEncrypted},
+	{"sessiongen-server-memory", newSessiongenServerMemory},
+	{"sessiongen-server-redis", newSessiongenServerRedis},
 	{"gorilla", newGorilla},
 	{"scs", newSCS},
 }

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"encoding/base64"
 	"net/url"
 	"strings"
@@ -53,8 +54,9 @@ func TestScenarios(t *testing.T) {
 					}
 					continue
 				}
-				if !strings.HasPrefix(line, cookieName+"=") {
-					t.Fatalf("%s: Set-Cookie = %q, want a %s cookie", sc.name, line, cookieName)
+				name := cmp.Or(im.cookieName, cookieName)
+				if !strings.HasPrefix(line, name+"=") {
+					t.Fatalf("%s: Set-Cookie = %q, want a %s cookie", sc.name, line, name)
 				}
 				got, err := im.decode(cookiePair(line))
 				if err != nil {
