@@ -67,6 +67,10 @@ type Config struct {
 	// an expiry error), so that an app can log or count tampering. r is nil
 	// for the header-level methods (GetSessionHeader). It must not block.
 	OnInvalidCookie func(r *http.Request, err error)
+	// IdleTimeout and AbsoluteTimeout, when positive, replace the schema's
+	// idleTimeout and absoluteTimeout (from configuration, or a short one
+	// in tests). Zero keeps the schema's value.
+	IdleTimeout, AbsoluteTimeout time.Duration
 }
 
 // A Storage reads, commits and destroys the sessions of one Spec. It is safe
@@ -89,6 +93,12 @@ type Storage struct {
 func NewStorage(spec Spec, cfg Config) (*Storage, error) {
 	if err := checkSecrets(cfg); err != nil {
 		return nil, err
+	}
+	if cfg.IdleTimeout > 0 {
+		spec.IdleTimeout = cfg.IdleTimeout
+	}
+	if cfg.AbsoluteTimeout > 0 {
+		spec.AbsoluteTimeout = cfg.AbsoluteTimeout
 	}
 	c := spec.Cookie
 	if cfg.DisableSecure {

@@ -247,3 +247,24 @@ func TestRememberMeSurvivesRenewal(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigOverridesTimeouts: Config.IdleTimeout and AbsoluteTimeout
+// replace the schema's values; zero keeps them.
+func TestConfigOverridesTimeouts(t *testing.T) {
+	clk := newClock()
+	spec := runtime.Spec{IdleTimeout: 30 * time.Minute}
+	short := newMWStorage(t, spec, runtime.Config{Now: clk.Now, IdleTimeout: 2 * time.Second})
+	kept := newMWStorage(t, spec, runtime.Config{Now: clk.Now})
+	if got := short.Spec().IdleTimeout; got != 2*time.Second {
+		t.Fatalf("override: IdleTimeout = %v", got)
+	}
+	if got := kept.Spec().IdleTimeout; got != 30*time.Minute {
+		t.Fatalf("no override: IdleTimeout = %v", got)
+	}
+	get := timeoutServer(t, short)
+	cookie := get("/login", "").cookie("")
+	clk.Advance(3 * time.Second)
+	if res := get("/me", cookie); res.body == "ada" {
+		t.Fatal("a session idle for 3 s outlived a 2 s override")
+	}
+}

@@ -123,18 +123,10 @@ func newServer(cfg config) (http.Handler, error) {
 }
 
 // newUserStorage is NewUserStorage with the idle timeout replaced when idle
-// is not zero. runtime.Config has no timeout override, so it builds the
-// storage from the generated spec (a variable of this package).
+// is not zero (the -idle flag; a short one in tests).
 func newUserStorage(c Config, idle time.Duration) (*UserStorage, error) {
-	spec := userSpec
-	if idle > 0 {
-		spec.IdleTimeout = idle
-	}
-	st, err := runtime.NewStorage(spec, c)
-	if err != nil {
-		return nil, err
-	}
-	return &UserStorage{st: st}, nil
+	c.IdleTimeout = idle
+	return NewUserStorage(c)
 }
 
 func securityHeaders(next http.Handler) http.Handler {
