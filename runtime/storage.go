@@ -408,11 +408,12 @@ func (st *Storage) owner(s *Session) string {
 	return string(raw)
 }
 
-// RegenerateID gives a server-side session a new id and deletes the data
-// under the old one, so that an id known before login (session fixation) is
-// useless after it. Call it at login, then commit. For cookie storage it
-// does nothing: there is no id.
+// RegenerateID starts the session anew at login: the absolute timeout
+// runs from the next commit, and a server-side session gets a new id while
+// the data under the old one is deleted, so that an id known before login
+// (session fixation) is useless after it. Call it at login, then commit.
 func (st *Storage) RegenerateID(s *Session) error {
+	s.Unset(CreatedKey)
 	if st.store == nil || s.id == "" {
 		return nil
 	}

@@ -268,3 +268,37 @@ func TestConfigOverridesTimeouts(t *testing.T) {
 		t.Fatal("a session idle for 3 s outlived a 2 s override")
 	}
 }
+
+// TestRegenerateIDRestartsAbsoluteTimeout: a login (RegenerateID) on a
+// session created long before starts its absolute timeout again.
+func TestRegenerateIDRestartsAbsoluteTimeout(t *testing.T) {
+	clk := newClock()
+	for _, server := range []bool{false, true} {
+		spec := runtime.Spec{AbsoluteTimeout: time.Hour, Server: server, Cookie: runtime.CookieOptions{Name: "s", Path: "/"}}
+		st, err := runtime.NewStorage(spec, runtime.Config{Secrets: []string{strings.Repeat("k", 32)}, Now: clk.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, _ := st.GetSessionHeader(t.Context(), "")
+		runtime.Set(s, "visits", 1)
+		line, err := st.CommitSessionHeader(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clk.Advance(50 * time.Minute)
+		s, _ = st.GetSessionHeader(t.Context(), strings.Split(line, ";")[0])
+		if err := st.RegenerateID(s); err != nil {
+			t.Fatal(err)
+		}
+		runtime.Set(s, "userId", "ada")
+		line, err = st.CommitSessionHeader(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clk.Advance(50 * time.Minute) // 100 min after creation, 50 after login
+		s, _ = st.GetSessionHeader(t.Context(), strings.Split(line, ";")[0])
+		if v, ok := runtime.Get[string](s, "userId"); !ok || v != "ada" {
+			t.Errorf("server=%v: session ended %v after login, before its absolute timeout (%v)", server, 50*time.Minute, s.ReadError())
+		}
+	}
+}
