@@ -17,6 +17,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -195,10 +196,22 @@ func newSessiongenEncrypted(tb testing.TB) *impl {
 	return im
 }
 
+// memoryConfig is benchConfig with an in-memory store of tb's own: the
+// runtime's MemoryStore, the default's type, but not the process-wide
+// default, which would keep every session Write creates for the rest of the
+// run and slow the garbage collections of every later benchmark.
+func memoryConfig(tb testing.TB) sessions.Config {
+	store := runtime.NewMemoryStore(time.Minute)
+	tb.Cleanup(func() { store.Close() })
+	cfg := benchConfig()
+	cfg.Store = store
+	return cfg
+}
+
 // newSessiongenServerMemory is impl=sessiongen-server-memory: the session on
-// the server, in the default in-memory store; the cookie holds the signed id.
+// the server, in the in-memory store; the cookie holds the signed id.
 func newSessiongenServerMemory(tb testing.TB) *impl {
-	st, err := sessions.NewServerStorage(benchConfig())
+	st, err := sessions.NewServerStorage(memoryConfig(tb))
 	must(tb, err)
 	return newSessiongenServer(tb, "sessiongen-server-memory", st)
 }
@@ -314,12 +327,12 @@ func newSessiongenServer(tb testing.TB, name string, st *sessions.ServerStorage)
 	return im
 }
 
-// newSessiongenShared is sessiongen with server storage (the default
-// in-memory store) for the lost-writes comparison: a commit sends the store
-// only the keys that request changed. The keys w00… are not in the schema,
-// so they go through the untyped session, as an app's undeclared keys would.
+// newSessiongenShared is sessiongen with server storage (the in-memory
+// store) for the lost-writes comparison: a commit sends the store only the
+// keys that request changed. The keys w00… are not in the schema, so they
+// go through the untyped session, as an app's undeclared keys would.
 func newSessiongenShared(tb testing.TB) *sharedImpl {
-	st, err := sessions.NewServerStorage(benchConfig())
+	st, err := sessions.NewServerStorage(memoryConfig(tb))
 	must(tb, err)
 	return &sharedImpl{
 		name: "sessiongen",
