@@ -26,15 +26,14 @@ type scsManager struct {
 	failed atomic.Pointer[error]
 }
 
-// newSCSManager returns a manager over a memory store of its own, whose
-// cleanup goroutine stops when tb ends: the store, and the sessions Write
-// created in it, are then garbage and do not weigh on later benchmarks'
-// garbage collections.
-func newSCSManager(tb testing.TB) *scsManager {
-	store := memstore.New()
-	tb.Cleanup(store.StopCleanup)
+// newSCSManager returns a manager over a memory store of its own, without
+// a cleanup goroutine (nothing expires during a benchmark): once the
+// benchmark ends, the store and the sessions Write created in it are garbage
+// and do not weigh on later benchmarks' garbage collections. (Stopping the
+// cleanup of scs.New's store instead races with its start.)
+func newSCSManager() *scsManager {
 	sm := &scsManager{SessionManager: scs.New()}
-	sm.Store = store
+	sm.Store = memstore.NewWithCleanupInterval(0)
 	sm.Cookie.Name = cookieName
 	sm.Cookie.Secure = true
 	sm.Cookie.Persist = false // a browser-session cookie, as sessiongen's and gorilla's here
@@ -64,7 +63,7 @@ func scsHandler(sm *scsManager, fn func(ctx context.Context) error) handler {
 }
 
 func newSCS(tb testing.TB) *impl {
-	sm := newSCSManager(tb)
+	sm := newSCSManager()
 	readTwo := func(ctx context.Context) error {
 		uid, ok1 := sm.Get(ctx, keyUserID).(string)
 		theme, ok2 := sm.Get(ctx, keyTheme).(string)
@@ -121,7 +120,7 @@ func newSCS(tb testing.TB) *impl {
 // newSCSShared is scs's memory store for lost writes: a commit writes every
 // value of the request's copy of the session.
 func newSCSShared(tb testing.TB) *sharedImpl {
-	sm := newSCSManager(tb)
+	sm := newSCSManager()
 	return &sharedImpl{
 		name: "scs",
 		create: func() (string, error) {

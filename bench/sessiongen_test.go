@@ -17,7 +17,6 @@ import (
 	"os"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -196,22 +195,21 @@ func newSessiongenEncrypted(tb testing.TB) *impl {
 	return im
 }
 
-// memoryConfig is benchConfig with an in-memory store of tb's own: the
-// runtime's MemoryStore, the default's type, but not the process-wide
+// memoryConfig is benchConfig with an in-memory store of the impl's own:
+// the runtime's MemoryStore, the default's type, but not the process-wide
 // default, which would keep every session Write creates for the rest of the
-// run and slow the garbage collections of every later benchmark.
-func memoryConfig(tb testing.TB) sessions.Config {
-	store := runtime.NewMemoryStore(time.Minute)
-	tb.Cleanup(func() { store.Close() })
+// run and slow the garbage collections of every later benchmark. No sweep
+// goroutine (nothing expires during a benchmark), so nothing keeps it alive.
+func memoryConfig() sessions.Config {
 	cfg := benchConfig()
-	cfg.Store = store
+	cfg.Store = runtime.NewMemoryStore(0)
 	return cfg
 }
 
 // newSessiongenServerMemory is impl=sessiongen-server-memory: the session on
 // the server, in the in-memory store; the cookie holds the signed id.
 func newSessiongenServerMemory(tb testing.TB) *impl {
-	st, err := sessions.NewServerStorage(memoryConfig(tb))
+	st, err := sessions.NewServerStorage(memoryConfig())
 	must(tb, err)
 	return newSessiongenServer(tb, "sessiongen-server-memory", st)
 }
@@ -332,7 +330,7 @@ func newSessiongenServer(tb testing.TB, name string, st *sessions.ServerStorage)
 // keys that request changed. The keys w00… are not in the schema, so they
 // go through the untyped session, as an app's undeclared keys would.
 func newSessiongenShared(tb testing.TB) *sharedImpl {
-	st, err := sessions.NewServerStorage(memoryConfig(tb))
+	st, err := sessions.NewServerStorage(memoryConfig())
 	must(tb, err)
 	return &sharedImpl{
 		name: "sessiongen",
