@@ -119,17 +119,26 @@ func (o *object) appendJSON(b []byte) []byte {
 func parseObject(data []byte) (o object, ok bool) { return parseObjectBuf(data, nil) }
 
 // parseObjectBuf is parseObject storing up to cap(buf) entries in buf.
+// Compact JSON (what JSON.stringify and sessiongen write) is split as it
+// is; text with whitespace is compacted first, only when it fails.
 func parseObjectBuf(data []byte, buf []entry) (o object, ok bool) {
 	if len(data) == 0 || !utf8.Valid(data) {
 		return object{}, false
 	}
-	if bytes.ContainsAny(data, " \t\r\n") {
-		var buf bytes.Buffer
-		if json.Compact(&buf, data) != nil {
-			return object{}, false
-		}
-		data = buf.Bytes()
+	if o, ok := splitCompact(data, buf); ok {
+		return o, true
 	}
+	if !bytes.ContainsAny(data, " \t\r\n") {
+		return object{}, false
+	}
+	var compact bytes.Buffer
+	if json.Compact(&compact, data) != nil {
+		return object{}, false
+	}
+	return splitCompact(compact.Bytes(), buf)
+}
+
+func splitCompact(data []byte, buf []entry) (object, bool) {
 	switch data[0] {
 	case '{':
 		return splitObject(data, buf)

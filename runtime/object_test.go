@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -75,4 +76,29 @@ func FuzzParseObject(f *testing.F) {
 			t.Fatalf("%q re-encoded as %q", data, o.appendJSON(nil))
 		}
 	})
+}
+
+// TestSplitCookieHeaders: a request whose cookies come in several Cookie
+// header lines (as HTTP/2 may send them) is read as one header.
+func TestSplitCookieHeaders(t *testing.T) {
+	st, err := NewStorage(Spec{Cookie: CookieOptions{Name: "__session", Path: "/"}}, Config{Secrets: []string{strings.Repeat("s", 32)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSession()
+	Set(s, "userId", "u-1")
+	line, err := st.CommitSessionHeader(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := http.NewRequest("GET", "/", nil)
+	r.Header.Add("Cookie", "a=1")
+	r.Header.Add("Cookie", strings.Split(line, ";")[0])
+	got, err := st.GetSession(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := Get[string](got, "userId"); !ok || v != "u-1" {
+		t.Fatalf("cookie in the second Cookie line not read: %q, %v", v, ok)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -155,7 +156,7 @@ func (st *Storage) Store() Store { return st.store }
 // cookie gives a new empty session and a nil error; only a store failure is
 // an error.
 func (st *Storage) GetSession(r *http.Request) (*Session, error) {
-	s, err := st.readSession(r.Context(), r.Header.Get("Cookie"))
+	s, err := st.readSession(r.Context(), cookieHeader(r.Header))
 	st.reportInvalid(r, s)
 	return s, err
 }
@@ -192,6 +193,25 @@ func (st *Storage) readSession(ctx context.Context, cookieHeader string) (*Sessi
 	return st.checkTimeouts(s)
 }
 
+// cookieHeader returns the request's Cookie header; several Cookie lines
+// (HTTP/2 may split them) are joined as one. The map is read directly:
+// "Cookie" is already canonical.
+func cookieHeader(h http.Header) string {
+	switch v := h["Cookie"]; len(v) {
+	case 0:
+		return ""
+	case 1:
+		return v[0]
+	default:
+		return strings.Join(v, "; ")
+	}
+}
+
+// addSetCookie adds a Set-Cookie line without canonicalising the key.
+func addSetCookie(h http.Header, line string) {
+	h["Set-Cookie"] = append(h["Set-Cookie"], line)
+}
+
 // CommitSession writes the session's Set-Cookie header to w (and, for
 // server storage, its data to the store).
 func (st *Storage) CommitSession(w http.ResponseWriter, s *Session, opts ...CommitOption) error {
@@ -199,7 +219,7 @@ func (st *Storage) CommitSession(w http.ResponseWriter, s *Session, opts ...Comm
 	if err != nil {
 		return err
 	}
-	w.Header().Add("Set-Cookie", line)
+	addSetCookie(w.Header(), line)
 	return nil
 }
 
@@ -270,7 +290,7 @@ func (st *Storage) DestroySession(w http.ResponseWriter, s *Session) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Add("Set-Cookie", line)
+	addSetCookie(w.Header(), line)
 	return nil
 }
 
