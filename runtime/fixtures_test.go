@@ -186,9 +186,9 @@ func encodeFixtureValue(t *testing.T, v json.RawMessage) []byte {
 		if x["$undefined"] == true {
 			return nil
 		}
-		raw = reencode(t, compact(t, v))
+		raw = appendJSNormal(nil, compact(t, v))
 	default:
-		raw = reencode(t, compact(t, v))
+		raw = appendJSNormal(nil, compact(t, v))
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -378,32 +378,4 @@ func TestFixtureCookieOverHTTP(t *testing.T) {
 	if v, ok := Get[string](s, "userId"); !ok || v != "user-123" {
 		t.Fatalf("userId = %q, %v", v, ok)
 	}
-}
-
-// reencode writes fixture JSON (whose strings may use \u escapes) the way
-// JSON.stringify writes it, through our encoder.
-func reencode(t *testing.T, raw []byte) []byte {
-	switch raw[0] {
-	case '{', '[':
-		o, _ := parseObject(raw)
-		for i := range o.entries {
-			o.entries[i].raw = reencode(t, o.entries[i].raw)
-		}
-		if raw[0] == '{' {
-			return o.appendJSON(nil)
-		}
-		b := []byte{'['}
-		for i, e := range o.entries {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, e.raw...)
-		}
-		return append(b, ']')
-	case '"':
-		var s string
-		json.Unmarshal(raw, &s)
-		return appendJSString(nil, s)
-	}
-	return raw
 }
