@@ -16,6 +16,7 @@
   for target in \
     ./runtime:FuzzSignedCookie \
     ./runtime:FuzzEncryptedCookie \
+    ./runtime:FuzzParseObject \
     ./generator:FuzzLoad \
     ./golden/types:FuzzTypedRoundTrip; do
     pkg="${target%%:*}" name="${target##*:}"
