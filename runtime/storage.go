@@ -276,7 +276,9 @@ func (st *Storage) line(payload []byte, o commitOptions, buf *[]byte) (string, e
 	value := b[len(payload):]
 	b = st.hdr.appendLine(b, value, o)
 	lineBytes := b[len(payload)+len(value):]
-	*buf = b[:0]
+	if cap(b) <= 64<<10 {
+		*buf = b[:0] // keep the grown buffer, unless a huge session grew it
+	}
 	if len(lineBytes) > maxSetCookie {
 		return "", &TooLargeError{Name: st.cookie.Name, Size: len(lineBytes), Limit: maxSetCookie}
 	}
