@@ -21,13 +21,13 @@
     ./golden/types:FuzzTypedRoundTrip; do
     pkg="${target%%:*}" name="${target##*:}"
     corpus="$pkg/testdata/fuzz/$name"
-    before=$(ls "$corpus" 2>/dev/null | wc -l)
+    before=$( (ls "$corpus" 2>/dev/null || true) | wc -l)
     echo "== fuzz: $name ($pkg, $fuzztime)"
     status=0
     go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "$pkg" >"$out" 2>&1 || status=$?
     grep -E '^fuzz: elapsed: .*execs' "$out" | tail -n 1 || true
     if [ "$status" -ne 0 ]; then
-      after=$(ls "$corpus" 2>/dev/null | wc -l)
+      after=$( (ls "$corpus" 2>/dev/null || true) | wc -l)
       if [ "$after" -eq "$before" ] && grep -q 'context deadline exceeded' "$out" &&
         ! grep -q 'Failing input written' "$out"; then
         echo "fuzz: $name: Go's deadline race at the end of -fuzztime (go.dev/issue/75804); no failing input"
