@@ -23,10 +23,7 @@ const RememberKey = "__sg_maxage"
 // Max-Age.
 func (st *Storage) remember(s *Session) []CommitOption {
 	if len(s.opts) > 0 {
-		var o commitOptions
-		for _, opt := range s.opts {
-			opt(&o)
-		}
+		o := collectOptions(s.opts)
 		if cur, ok := stampOf(s, RememberKey); o.hasMaxAge && o.maxAge > 0 && (!ok || cur != o.maxAge) {
 			s.SetRaw(RememberKey, strconv.AppendInt(nil, o.maxAge, 10))
 		}

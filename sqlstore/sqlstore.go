@@ -249,18 +249,20 @@ func ownerArg(owner string) any {
 
 // Create implements runtime.Store.
 func (s *Store) Create(ctx context.Context, id string, rec runtime.Record) error {
-	res, err := s.db.ExecContext(ctx, s.q.create, id, string(rec.Data), s.timeArg(rec.Expires), ownerArg(rec.Owner), s.timeArg(s.now()))
-	if err != nil {
-		return err
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return err
-	}
-	if n == 0 {
+	n, err := s.exec(ctx, s.q.create, id, string(rec.Data), s.timeArg(rec.Expires), ownerArg(rec.Owner), s.timeArg(s.now()))
+	if err == nil && n == 0 {
 		return runtime.ErrIDTaken
 	}
-	return nil
+	return err
+}
+
+// exec runs a statement and reports how many rows it changed.
+func (s *Store) exec(ctx context.Context, query string, args ...any) (int64, error) {
+	res, err := s.db.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // Read implements runtime.Store.
@@ -315,18 +317,11 @@ func (s *Store) Update(ctx context.Context, id string, p runtime.Patch) error {
 	if p.Owner != nil {
 		owner = ownerArg(*p.Owner)
 	}
-	res, err := s.db.ExecContext(ctx, s.q.update, id, string(del), string(set), s.timeArg(p.Expires), p.Owner != nil, owner, s.timeArg(s.now()))
-	if err != nil {
-		return err
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return err
-	}
-	if n == 0 {
+	n, err := s.exec(ctx, s.q.update, id, string(del), string(set), s.timeArg(p.Expires), p.Owner != nil, owner, s.timeArg(s.now()))
+	if err == nil && n == 0 {
 		return runtime.ErrNotFound
 	}
-	return nil
+	return err
 }
 
 // updateTx applies a patch in a write transaction (SQLite): BEGIN
@@ -409,21 +404,13 @@ func (s *Store) IDsByOwner(ctx context.Context, owner string) ([]string, error) 
 // DeleteByOwner implements runtime.OwnerIndex: one DELETE through the owner
 // index. The count includes expired rows not yet cleaned up.
 func (s *Store) DeleteByOwner(ctx context.Context, owner string) (int, error) {
-	res, err := s.db.ExecContext(ctx, s.q.delOwner, owner)
-	if err != nil {
-		return 0, err
-	}
-	n, err := res.RowsAffected()
+	n, err := s.exec(ctx, s.q.delOwner, owner)
 	return int(n), err
 }
 
 // DeleteExpired deletes the rows of expired sessions and reports how many.
 func (s *Store) DeleteExpired(ctx context.Context) (int64, error) {
-	res, err := s.db.ExecContext(ctx, s.q.delExpired, s.timeArg(s.now()))
-	if err != nil {
-		return 0, err
-	}
-	return res.RowsAffected()
+	return s.exec(ctx, s.q.delExpired, s.timeArg(s.now()))
 }
 
 // RunCleanup calls DeleteExpired every interval until ctx is done, passing
