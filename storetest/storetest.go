@@ -547,35 +547,7 @@ func (s *suite) concurrentCreate(t *testing.T) {
 // noLostWrites: goroutines × updates on one session, each update setting
 // its own key. Every key must be there at the end.
 func (s *suite) noLostWrites(t *testing.T) {
-	st := s.newStore(t)
-	id := NewID()
-	mustCreate(t, st, id, runtime.Record{Data: json.RawMessage(`{"start":true}`), Expires: time.Now().Add(time.Hour)})
-	var wg sync.WaitGroup
-	errc := make(chan error, s.o.concurrency)
-	for g := range s.o.concurrency {
-		wg.Go(func() {
-			for u := range s.o.updates {
-				p := runtime.Patch{
-					Set:     set(fmt.Sprintf("g%d_%d", g, u), fmt.Sprint(u), fmt.Sprintf("last%d", g), fmt.Sprint(u)),
-					Expires: time.Now().Add(time.Hour),
-				}
-				if u > 0 {
-					p.Delete = []string{fmt.Sprintf("tmp%d_%d", g, u-1)}
-				}
-				p.Set = append(p.Set, runtime.Field{Key: fmt.Sprintf("tmp%d_%d", g, u), Value: json.RawMessage(`0`)})
-				if err := st.Update(ctx(t), id, p); err != nil {
-					errc <- err
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	close(errc)
-	for err := range errc {
-		t.Fatalf("concurrent Update: %v", err)
-	}
-	s.checkAllKeys(t, mustRead(t, st, id).Data, "start")
+	s.noLostWritesOver(t, []runtime.Store{s.newStore(t)})
 }
 
 // checkAllKeys checks the result of a no-lost-writes run.
