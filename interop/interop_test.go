@@ -20,23 +20,26 @@ func TestReactRouterVersion(t *testing.T) {
 	}
 }
 
+// address and profile are a nested named type, as an app would store.
+type address struct {
+	City string `json:"city"`
+	Zip  string `json:"zip"`
+}
+
+type profile struct {
+	Name    string            `json:"name"`
+	Tags    []string          `json:"tags"`
+	Address address           `json:"address"`
+	Score   float64           `json:"score"`
+	Active  bool              `json:"active"`
+	Nick    *string           `json:"nick"`
+	Extra   map[string]string `json:"extra,omitempty"`
+}
+
 // TestSameBytes runs scenarios through bothWays: identical session JSON and
 // Set-Cookie strings, and each side reading the other's cookie exactly.
 func TestSameBytes(t *testing.T) {
 	p := rr(t)
-	type address struct {
-		City string `json:"city"`
-		Zip  string `json:"zip"`
-	}
-	type profile struct {
-		Name    string            `json:"name"`
-		Tags    []string          `json:"tags"`
-		Address address           `json:"address"`
-		Score   float64           `json:"score"`
-		Active  bool              `json:"active"`
-		Nick    *string           `json:"nick"`
-		Extra   map[string]string `json:"extra,omitempty"`
-	}
 	cases := map[string][]op{
 		"empty":                             nil,
 		"ascii":                             {set("userId", "user-123"), set("theme", "dark")},
@@ -238,18 +241,6 @@ func TestLargeIntegers(t *testing.T) {
 // TestTypedReads: React Router writes, Go's typed accessors read.
 func TestTypedReads(t *testing.T) {
 	p := rr(t)
-	type address struct {
-		City string `json:"city"`
-		Zip  string `json:"zip"`
-	}
-	type profile struct {
-		Name    string   `json:"name"`
-		Tags    []string `json:"tags"`
-		Address address  `json:"address"`
-		Score   float64  `json:"score"`
-		Active  bool     `json:"active"`
-		Nick    *string  `json:"nick"`
-	}
 	w := p.call(t, rrRequest{Op: "commit", Secrets: defaultSecrets, Cookie: rrCookieOf(defaultCookie()), Data: []op{
 		set("userId", "u-😀-中文"),
 		set("escaped", "<>&\u2028\u2029\"\\\n\x00"),
