@@ -258,24 +258,32 @@ func emitStorage(f *jen.File, sess *Session) {
 	f.Add(recv().Id("DestroySessionHeader").Params(jen.Id("s").Op("*").Id(sname)).Params(jen.String(), jen.Error()).Block(
 		jen.Return(jen.Id("st").Dot("st").Dot("DestroySessionHeader").Call(rtSession())),
 	))
+	emitRegenerateID(f, sess, recv)
 	if sess.Server {
 		emitServerMethods(f, sess, recv)
 	}
 	emitMiddleware(f, sess, recv)
 }
 
-// emitServerMethods writes what only server storage has:
+// emitRegenerateID writes the login hook every storage has:
 //
 //	func (st *UserStorage) RegenerateID(s *UserSession) error
-//	func (st *UserStorage) RevokeByUserID(ctx context.Context, v string) (int, error)
-func emitServerMethods(f *jen.File, sess *Session, recv func() *jen.Statement) {
+func emitRegenerateID(f *jen.File, sess *Session, recv func() *jen.Statement) {
 	f.Line()
-	f.Comment("RegenerateID gives the session a new id and deletes the data under the old")
-	f.Comment("one; call it at login, before CommitSession, so that an id planted before")
-	f.Comment("login (session fixation) is useless after it.")
+	f.Comment("RegenerateID starts the session anew at login; call it before CommitSession.")
+	f.Comment("The absolute timeout then runs from this login and an earlier remember-me")
+	f.Comment("choice is forgotten; a server-side session also gets a new id and the data")
+	f.Comment("under the old one is deleted, so that an id planted before login (session")
+	f.Comment("fixation) is useless after it.")
 	f.Add(recv().Id("RegenerateID").Params(jen.Id("s").Op("*").Id(sessionType(sess))).Error().Block(
 		jen.Return(jen.Id("st").Dot("st").Dot("RegenerateID").Call(rtSession())),
 	))
+}
+
+// emitServerMethods writes what only server storage has:
+//
+//	func (st *UserStorage) RevokeByUserID(ctx context.Context, v string) (int, error)
+func emitServerMethods(f *jen.File, sess *Session, recv func() *jen.Statement) {
 	for _, k := range sess.Keys {
 		if !k.Index {
 			continue

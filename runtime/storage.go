@@ -431,11 +431,14 @@ func (st *Storage) owner(s *Session) string {
 }
 
 // RegenerateID starts the session anew at login: the absolute timeout
-// runs from the next commit, and a server-side session gets a new id while
-// the data under the old one is deleted, so that an id known before login
-// (session fixation) is useless after it. Call it at login, then commit.
+// runs from the next commit, an earlier remember-me choice (RememberKey) is
+// forgotten, and a server-side session gets a new id while the data under
+// the old one is deleted, so that an id known before login (session
+// fixation) is useless after it. Call it at login, then commit.
 func (st *Storage) RegenerateID(s *Session) error {
 	s.Unset(CreatedKey)
+	s.Unset(RememberKey)
+	s.opts = nil
 	if st.store == nil || s.id == "" {
 		return nil
 	}

@@ -302,3 +302,20 @@ func TestRegenerateIDRestartsAbsoluteTimeout(t *testing.T) {
 		}
 	}
 }
+
+// TestRegenerateIDForgetsRememberMe: a login without remember-me after a
+// remembered one gives a browser-session cookie again.
+func TestRegenerateIDForgetsRememberMe(t *testing.T) {
+	st, err := runtime.NewStorage(runtime.Spec{Cookie: runtime.CookieOptions{Name: "s", Path: "/"}}, runtime.Config{Secrets: []string{strings.Repeat("k", 32)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := st.GetSessionHeader(t.Context(), "")
+	s.SetRaw(runtime.RememberKey, []byte("2592000"))
+	if err := st.RegenerateID(s); err != nil {
+		t.Fatal(err)
+	}
+	if s.HasValue(runtime.RememberKey) || !s.Modified() {
+		t.Fatal("RegenerateID kept the remembered Max-Age")
+	}
+}

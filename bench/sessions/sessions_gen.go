@@ -217,6 +217,15 @@ func (st *SignedStorage) DestroySessionHeader(s *SignedSession) (string, error) 
 	return st.st.DestroySessionHeader((*runtime.Session)(s))
 }
 
+// RegenerateID starts the session anew at login; call it before CommitSession.
+// The absolute timeout then runs from this login and an earlier remember-me
+// choice is forgotten; a server-side session also gets a new id and the data
+// under the old one is deleted, so that an id planted before login (session
+// fixation) is useless after it.
+func (st *SignedStorage) RegenerateID(s *SignedSession) error {
+	return st.st.RegenerateID((*runtime.Session)(s))
+}
+
 // signedSessionKey is the context key under which SignedStorage.Middleware keeps the SignedSession.
 type signedSessionKey struct{}
 
@@ -432,6 +441,15 @@ func (st *EncryptedStorage) DestroySession(w http.ResponseWriter, s *EncryptedSe
 // DestroySessionHeader is DestroySession returning the Set-Cookie header's value.
 func (st *EncryptedStorage) DestroySessionHeader(s *EncryptedSession) (string, error) {
 	return st.st.DestroySessionHeader((*runtime.Session)(s))
+}
+
+// RegenerateID starts the session anew at login; call it before CommitSession.
+// The absolute timeout then runs from this login and an earlier remember-me
+// choice is forgotten; a server-side session also gets a new id and the data
+// under the old one is deleted, so that an id planted before login (session
+// fixation) is useless after it.
+func (st *EncryptedStorage) RegenerateID(s *EncryptedSession) error {
+	return st.st.RegenerateID((*runtime.Session)(s))
 }
 
 // encryptedSessionKey is the context key under which EncryptedStorage.Middleware keeps the EncryptedSession.
@@ -653,9 +671,11 @@ func (st *ServerStorage) DestroySessionHeader(s *ServerSession) (string, error) 
 	return st.st.DestroySessionHeader((*runtime.Session)(s))
 }
 
-// RegenerateID gives the session a new id and deletes the data under the old
-// one; call it at login, before CommitSession, so that an id planted before
-// login (session fixation) is useless after it.
+// RegenerateID starts the session anew at login; call it before CommitSession.
+// The absolute timeout then runs from this login and an earlier remember-me
+// choice is forgotten; a server-side session also gets a new id and the data
+// under the old one is deleted, so that an id planted before login (session
+// fixation) is useless after it.
 func (st *ServerStorage) RegenerateID(s *ServerSession) error {
 	return st.st.RegenerateID((*runtime.Session)(s))
 }

@@ -207,6 +207,10 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	us := user(r)
+	if err := s.users.RegenerateID(us); err != nil {
+		s.fail(w, err)
+		return
+	}
 	us.SetUserID(name)
 	us.FlashMessage("Welcome, " + name + ".")
 	if r.PostFormValue("remember") != "" {
@@ -217,10 +221,9 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, err)
 			return
 		}
-	} else {
-		// A browser-session cookie, even over an earlier remembered login.
-		us.Runtime().Unset(runtime.RememberKey)
 	}
+	// Without remember-me, the cookie is a browser-session one: RegenerateID
+	// forgot any earlier remembered login.
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 

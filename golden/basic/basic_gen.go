@@ -182,6 +182,15 @@ func (st *UserStorage) DestroySessionHeader(s *UserSession) (string, error) {
 	return st.st.DestroySessionHeader((*runtime.Session)(s))
 }
 
+// RegenerateID starts the session anew at login; call it before CommitSession.
+// The absolute timeout then runs from this login and an earlier remember-me
+// choice is forgotten; a server-side session also gets a new id and the data
+// under the old one is deleted, so that an id planted before login (session
+// fixation) is useless after it.
+func (st *UserStorage) RegenerateID(s *UserSession) error {
+	return st.st.RegenerateID((*runtime.Session)(s))
+}
+
 // userSessionKey is the context key under which UserStorage.Middleware keeps the UserSession.
 type userSessionKey struct{}
 

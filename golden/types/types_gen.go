@@ -611,6 +611,15 @@ func (st *PrefsStorage) DestroySessionHeader(s *PrefsSession) (string, error) {
 	return st.st.DestroySessionHeader((*runtime.Session)(s))
 }
 
+// RegenerateID starts the session anew at login; call it before CommitSession.
+// The absolute timeout then runs from this login and an earlier remember-me
+// choice is forgotten; a server-side session also gets a new id and the data
+// under the old one is deleted, so that an id planted before login (session
+// fixation) is useless after it.
+func (st *PrefsStorage) RegenerateID(s *PrefsSession) error {
+	return st.st.RegenerateID((*runtime.Session)(s))
+}
+
 // prefsSessionKey is the context key under which PrefsStorage.Middleware keeps the PrefsSession.
 type prefsSessionKey struct{}
 
