@@ -17,10 +17,11 @@ func newGorilla(tb testing.TB) *impl {
 	store.Options = &sessions.Options{Path: "/", HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode}
 	store.MaxAge(0) // a browser-session cookie, as sessiongen's and scs's here
 
-	readTwo := func(s *sessions.Session) error {
+	readThree := func(s *sessions.Session) error {
 		uid, ok1 := s.Values[keyUserID].(string)
 		theme, ok2 := s.Values[keyTheme].(string)
-		return checkRead(uid, ok1, theme, ok2)
+		roles, ok3 := s.Values[keyRoles].([]string)
+		return checkRead(uid, ok1, theme, ok2, roles, ok3)
 	}
 	im := &impl{
 		name: "gorilla",
@@ -29,7 +30,7 @@ func newGorilla(tb testing.TB) *impl {
 			if err != nil {
 				return err
 			}
-			return readTwo(s)
+			return readThree(s)
 		},
 		write: func(w http.ResponseWriter, r *http.Request) error {
 			s, err := store.Get(r, cookieName)
@@ -46,7 +47,7 @@ func newGorilla(tb testing.TB) *impl {
 			if err != nil {
 				return err
 			}
-			if err := readTwo(s); err != nil {
+			if err := readThree(s); err != nil {
 				return err
 			}
 			s.Values[keyLastSeen] = nextLastSeen

@@ -114,8 +114,10 @@ var impls = []struct {
 	{"sessiongen-encrypted", newSessiongenEncrypted},
 	{"sessiongen-server-memory", newSessiongenServerMemory},
 	{"sessiongen-server-redis", newSessiongenServerRedis},
+	{"typed", newTyped},
 	{"gorilla", newGorilla},
 	{"scs", newSCS},
+	{"scs-loadcommit", newSCSLoadCommit},
 }
 
 // benchScenario runs one scenario for every implementation, each built
@@ -134,7 +136,7 @@ func benchScenario(b *testing.B, pick func(*impl) handler, withCookie bool) {
 }
 
 // BenchmarkRead loads the session from the request's Cookie header and
-// reads two keys (userId, theme). Nothing changes, so nothing is committed.
+// reads three keys (userId, theme and the []string roles). Nothing changes, so nothing is committed.
 func BenchmarkRead(b *testing.B) {
 	benchScenario(b, func(im *impl) handler { return im.read }, true)
 }
@@ -146,7 +148,7 @@ func BenchmarkWrite(b *testing.B) {
 }
 
 // BenchmarkRoundTrip loads the session from the request's Cookie header,
-// reads two keys, sets one (lastSeen) and commits: one Set-Cookie line.
+// reads three keys (userId, theme, roles), sets one (lastSeen, an int64) and commits: one Set-Cookie line.
 func BenchmarkRoundTrip(b *testing.B) {
 	benchScenario(b, func(im *impl) handler { return im.roundTrip }, true)
 }

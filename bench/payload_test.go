@@ -42,11 +42,12 @@ const (
 
 var errBadRead = errors.New("session read back wrong values")
 
-// checkRead is what every Read and RoundTrip does with the two keys it
-// reads: it keeps the reads from being optimised away and catches an
-// implementation that reads nothing.
-func checkRead(uid string, okUID bool, theme string, okTheme bool) error {
-	if !okUID || !okTheme || uid != valUserID || theme != valTheme {
+// checkRead is what every Read and RoundTrip does with the three keys it
+// reads (two strings and a []string, as an app reads its user id, a
+// preference and the roles it authorises with): it keeps the reads from
+// being optimised away and catches an implementation that reads nothing.
+func checkRead(uid string, okUID bool, theme string, okTheme bool, roles []string, okRoles bool) error {
+	if !okUID || !okTheme || !okRoles || uid != valUserID || theme != valTheme || !slices.Equal(roles, valRoles) {
 		return errBadRead
 	}
 	return nil

@@ -96,7 +96,8 @@ func newSessiongen(tb testing.TB) *impl {
 			}
 			uid, ok1 := s.UserID()
 			theme, ok2 := s.Theme()
-			return checkRead(uid, ok1, theme, ok2)
+			roles, ok3 := s.Roles()
+			return checkRead(uid, ok1, theme, ok2, roles, ok3)
 		},
 		write: func(w http.ResponseWriter, r *http.Request) error {
 			s, err := st.GetSession(r)
@@ -115,7 +116,8 @@ func newSessiongen(tb testing.TB) *impl {
 			}
 			uid, ok1 := s.UserID()
 			theme, ok2 := s.Theme()
-			if err := checkRead(uid, ok1, theme, ok2); err != nil {
+			roles, ok3 := s.Roles()
+			if err := checkRead(uid, ok1, theme, ok2, roles, ok3); err != nil {
 				return err
 			}
 			s.SetLastSeen(nextLastSeen)
@@ -153,7 +155,8 @@ func newSessiongenEncrypted(tb testing.TB) *impl {
 			}
 			uid, ok1 := s.UserID()
 			theme, ok2 := s.Theme()
-			return checkRead(uid, ok1, theme, ok2)
+			roles, ok3 := s.Roles()
+			return checkRead(uid, ok1, theme, ok2, roles, ok3)
 		},
 		write: func(w http.ResponseWriter, r *http.Request) error {
 			s, err := st.GetSession(r)
@@ -172,7 +175,8 @@ func newSessiongenEncrypted(tb testing.TB) *impl {
 			}
 			uid, ok1 := s.UserID()
 			theme, ok2 := s.Theme()
-			if err := checkRead(uid, ok1, theme, ok2); err != nil {
+			roles, ok3 := s.Roles()
+			if err := checkRead(uid, ok1, theme, ok2, roles, ok3); err != nil {
 				return err
 			}
 			s.SetLastSeen(nextLastSeen)
@@ -280,7 +284,8 @@ func newSessiongenServer(tb testing.TB, name string, st *sessions.ServerStorage)
 			}
 			uid, ok1 := s.UserID()
 			theme, ok2 := s.Theme()
-			return checkRead(uid, ok1, theme, ok2)
+			roles, ok3 := s.Roles()
+			return checkRead(uid, ok1, theme, ok2, roles, ok3)
 		},
 		write: func(w http.ResponseWriter, r *http.Request) error {
 			s, err := st.GetSession(r)
@@ -299,7 +304,8 @@ func newSessiongenServer(tb testing.TB, name string, st *sessions.ServerStorage)
 			}
 			uid, ok1 := s.UserID()
 			theme, ok2 := s.Theme()
-			if err := checkRead(uid, ok1, theme, ok2); err != nil {
+			roles, ok3 := s.Roles()
+			if err := checkRead(uid, ok1, theme, ok2, roles, ok3); err != nil {
 				return err
 			}
 			s.SetLastSeen(nextLastSeen)
