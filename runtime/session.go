@@ -196,11 +196,22 @@ func Get[T any](s *Session, key string) (T, bool) {
 // Set encodes v and stores it under key. An encoding error is kept and
 // returned by the next CommitSession.
 func Set[T any](s *Session, key string, v T) {
+	start := s.arenaStart()
+	arena, err := appendValue(s.arena, v)
+	s.setArena(key, start, arena, err)
+}
+
+// arenaStart returns where the JSON of the next value set goes in the arena.
+func (s *Session) arenaStart() int {
 	if s.arena == nil {
 		s.arena = s.arenaBuf[:0]
 	}
-	start := len(s.arena)
-	arena, err := appendValue(s.arena, v)
+	return len(s.arena)
+}
+
+// setArena stores arena[start:], the JSON a setter appended to the arena,
+// under key, or records the setter's error.
+func (s *Session) setArena(key string, start int, arena []byte, err error) {
 	if err != nil {
 		s.setErr(key, err)
 		return

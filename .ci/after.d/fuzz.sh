@@ -17,6 +17,7 @@
     ./runtime:FuzzSignedCookie \
     ./runtime:FuzzEncryptedCookie \
     ./runtime:FuzzParseObject \
+    ./runtime:FuzzCodecs \
     ./generator:FuzzLoad \
     ./golden/types:FuzzTypedRoundTrip; do
     pkg="${target%%:*}" name="${target##*:}"
