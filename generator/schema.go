@@ -15,7 +15,8 @@ import (
 type Schema struct {
 	Package  string
 	Sessions []*Session
-	Scope    *Scope // the package block: every package-level identifier
+	Scope    *Scope      // the package block: every package-level identifier
+	Codecs   []*CodecVar // the codec variables of the key types (codec.go)
 }
 
 // A Session is one session of the schema: a cookie, its keys and flash keys.

@@ -29,6 +29,10 @@ type Type struct {
 	Elem *Type  // element of a slice or map
 	Src  string // as written
 	err  string // why it does not parse
+
+	codec     namedCodec // a named type of a loaded package: how it is encoded (codec.go)
+	basicCtor string     // for namedBasic: the runtime constructor (StringOf, …)
+	codecVar  string     // a key's composite or named type: its codec variable
 }
 
 // basicTypes are the predeclared types a key may have.
@@ -161,6 +165,7 @@ func (r *resolver) check(t *Type) string {
 	if why := jsonProblem(tn.Type(), map[types.Type]bool{}); why != "" {
 		return "cannot round-trip through JSON: " + why
 	}
+	classify(t, tn.Type())
 	return ""
 }
 

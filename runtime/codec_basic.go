@@ -237,3 +237,30 @@ func hex4(s []byte, i int) (rune, bool) {
 	}
 	return r, true
 }
+
+// The codecs of defined basic types without JSON or text methods (type
+// Role string), which encoding/json writes as their underlying type.
+
+// StringOf returns the codec of a defined string type.
+func StringOf[T ~string]() Codec[T] {
+	return newCodec(func(b []byte, v T) ([]byte, error) { return appendJSString(b, string(v)), nil },
+		func(raw []byte, v *T) bool { return String.dec(raw, (*string)(unsafe.Pointer(v))) })
+}
+
+// BoolOf returns the codec of a defined bool type.
+func BoolOf[T ~bool]() Codec[T] {
+	return newCodec(func(b []byte, v T) ([]byte, error) { return strconv.AppendBool(b, bool(v)), nil },
+		func(raw []byte, v *T) bool { return Bool.dec(raw, (*bool)(unsafe.Pointer(v))) })
+}
+
+// SignedOf returns the codec of a defined signed integer type.
+func SignedOf[T ~int | ~int8 | ~int16 | ~int32 | ~int64]() Codec[T] { return signed[T]() }
+
+// UnsignedOf returns the codec of a defined unsigned integer type.
+func UnsignedOf[T ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64]() Codec[T] { return unsigned[T]() }
+
+// Float32Of returns the codec of a defined float32 type.
+func Float32Of[T ~float32]() Codec[T] { return floating[T](32) }
+
+// Float64Of returns the codec of a defined float64 type.
+func Float64Of[T ~float64]() Codec[T] { return floating[T](64) }

@@ -31,6 +31,12 @@ func WithExpires(t time.Time) CommitOption {
 	return runtime.WithExpires(t)
 }
 
+// The codecs of the key types, chosen at generation time: no reflection
+// unless a type is encoded with encoding/json (runtime.JSON).
+var (
+	codecSliceOfString = runtime.SliceOf(runtime.String)
+)
+
 // SignedSession is the typed session "Signed", a typed view of runtime.Session; read it with SignedStorage.GetSession.
 //
 // The bench payload in the signed cookie (impl=sessiongen), React Router's format.
@@ -50,12 +56,12 @@ func (s *SignedSession) Runtime() *runtime.Session {
 
 // UserID returns the value of "userId" and whether it is set (and decodes as string).
 func (s *SignedSession) UserID() (string, bool) {
-	return runtime.Get[string]((*runtime.Session)(s), "userId")
+	return runtime.String.Get((*runtime.Session)(s), "userId")
 }
 
 // SetUserID sets "userId".
 func (s *SignedSession) SetUserID(v string) {
-	runtime.Set((*runtime.Session)(s), "userId", v)
+	runtime.String.Set((*runtime.Session)(s), "userId", v)
 }
 
 // HasUserID reports whether "userId" is set.
@@ -70,12 +76,12 @@ func (s *SignedSession) UnsetUserID() {
 
 // Theme returns the value of "theme" and whether it is set (and decodes as string).
 func (s *SignedSession) Theme() (string, bool) {
-	return runtime.Get[string]((*runtime.Session)(s), "theme")
+	return runtime.String.Get((*runtime.Session)(s), "theme")
 }
 
 // SetTheme sets "theme".
 func (s *SignedSession) SetTheme(v string) {
-	runtime.Set((*runtime.Session)(s), "theme", v)
+	runtime.String.Set((*runtime.Session)(s), "theme", v)
 }
 
 // HasTheme reports whether "theme" is set.
@@ -90,12 +96,12 @@ func (s *SignedSession) UnsetTheme() {
 
 // Roles returns the value of "roles" and whether it is set (and decodes as []string).
 func (s *SignedSession) Roles() ([]string, bool) {
-	return runtime.Get[[]string]((*runtime.Session)(s), "roles")
+	return codecSliceOfString.Get((*runtime.Session)(s), "roles")
 }
 
 // SetRoles sets "roles".
 func (s *SignedSession) SetRoles(v []string) {
-	runtime.Set((*runtime.Session)(s), "roles", v)
+	codecSliceOfString.Set((*runtime.Session)(s), "roles", v)
 }
 
 // HasRoles reports whether "roles" is set.
@@ -110,12 +116,12 @@ func (s *SignedSession) UnsetRoles() {
 
 // LastSeen returns the value of "lastSeen" and whether it is set (and decodes as int64).
 func (s *SignedSession) LastSeen() (int64, bool) {
-	return runtime.Get[int64]((*runtime.Session)(s), "lastSeen")
+	return runtime.Int64.Get((*runtime.Session)(s), "lastSeen")
 }
 
 // SetLastSeen sets "lastSeen".
 func (s *SignedSession) SetLastSeen(v int64) {
-	runtime.Set((*runtime.Session)(s), "lastSeen", v)
+	runtime.Int64.Set((*runtime.Session)(s), "lastSeen", v)
 }
 
 // HasLastSeen reports whether "lastSeen" is set.
@@ -130,13 +136,13 @@ func (s *SignedSession) UnsetLastSeen() {
 
 // FlashMessage sets the flash value "message": it can be read once, by PopMessage, usually after a redirect.
 func (s *SignedSession) FlashMessage(v string) {
-	runtime.Flash((*runtime.Session)(s), "message", v)
+	runtime.String.Flash((*runtime.Session)(s), "message", v)
 }
 
 // PopMessage returns the flash value "message" and removes it, so that it is gone after the
 // next commit. It reports false when there is none.
 func (s *SignedSession) PopMessage() (string, bool) {
-	return runtime.Pop[string]((*runtime.Session)(s), "message")
+	return runtime.String.Pop((*runtime.Session)(s), "message")
 }
 
 // signedSpec describes session "Signed" for the runtime.
@@ -283,12 +289,12 @@ func (s *EncryptedSession) Runtime() *runtime.Session {
 
 // UserID returns the value of "userId" and whether it is set (and decodes as string).
 func (s *EncryptedSession) UserID() (string, bool) {
-	return runtime.Get[string]((*runtime.Session)(s), "userId")
+	return runtime.String.Get((*runtime.Session)(s), "userId")
 }
 
 // SetUserID sets "userId".
 func (s *EncryptedSession) SetUserID(v string) {
-	runtime.Set((*runtime.Session)(s), "userId", v)
+	runtime.String.Set((*runtime.Session)(s), "userId", v)
 }
 
 // HasUserID reports whether "userId" is set.
@@ -303,12 +309,12 @@ func (s *EncryptedSession) UnsetUserID() {
 
 // Theme returns the value of "theme" and whether it is set (and decodes as string).
 func (s *EncryptedSession) Theme() (string, bool) {
-	return runtime.Get[string]((*runtime.Session)(s), "theme")
+	return runtime.String.Get((*runtime.Session)(s), "theme")
 }
 
 // SetTheme sets "theme".
 func (s *EncryptedSession) SetTheme(v string) {
-	runtime.Set((*runtime.Session)(s), "theme", v)
+	runtime.String.Set((*runtime.Session)(s), "theme", v)
 }
 
 // HasTheme reports whether "theme" is set.
@@ -323,12 +329,12 @@ func (s *EncryptedSession) UnsetTheme() {
 
 // Roles returns the value of "roles" and whether it is set (and decodes as []string).
 func (s *EncryptedSession) Roles() ([]string, bool) {
-	return runtime.Get[[]string]((*runtime.Session)(s), "roles")
+	return codecSliceOfString.Get((*runtime.Session)(s), "roles")
 }
 
 // SetRoles sets "roles".
 func (s *EncryptedSession) SetRoles(v []string) {
-	runtime.Set((*runtime.Session)(s), "roles", v)
+	codecSliceOfString.Set((*runtime.Session)(s), "roles", v)
 }
 
 // HasRoles reports whether "roles" is set.
@@ -343,12 +349,12 @@ func (s *EncryptedSession) UnsetRoles() {
 
 // LastSeen returns the value of "lastSeen" and whether it is set (and decodes as int64).
 func (s *EncryptedSession) LastSeen() (int64, bool) {
-	return runtime.Get[int64]((*runtime.Session)(s), "lastSeen")
+	return runtime.Int64.Get((*runtime.Session)(s), "lastSeen")
 }
 
 // SetLastSeen sets "lastSeen".
 func (s *EncryptedSession) SetLastSeen(v int64) {
-	runtime.Set((*runtime.Session)(s), "lastSeen", v)
+	runtime.Int64.Set((*runtime.Session)(s), "lastSeen", v)
 }
 
 // HasLastSeen reports whether "lastSeen" is set.
@@ -363,13 +369,13 @@ func (s *EncryptedSession) UnsetLastSeen() {
 
 // FlashMessage sets the flash value "message": it can be read once, by PopMessage, usually after a redirect.
 func (s *EncryptedSession) FlashMessage(v string) {
-	runtime.Flash((*runtime.Session)(s), "message", v)
+	runtime.String.Flash((*runtime.Session)(s), "message", v)
 }
 
 // PopMessage returns the flash value "message" and removes it, so that it is gone after the
 // next commit. It reports false when there is none.
 func (s *EncryptedSession) PopMessage() (string, bool) {
-	return runtime.Pop[string]((*runtime.Session)(s), "message")
+	return runtime.String.Pop((*runtime.Session)(s), "message")
 }
 
 // encryptedSpec describes session "Encrypted" for the runtime.
@@ -519,12 +525,12 @@ func (s *ServerSession) Runtime() *runtime.Session {
 
 // UserID returns the value of "userId" and whether it is set (and decodes as string).
 func (s *ServerSession) UserID() (string, bool) {
-	return runtime.Get[string]((*runtime.Session)(s), "userId")
+	return runtime.String.Get((*runtime.Session)(s), "userId")
 }
 
 // SetUserID sets "userId".
 func (s *ServerSession) SetUserID(v string) {
-	runtime.Set((*runtime.Session)(s), "userId", v)
+	runtime.String.Set((*runtime.Session)(s), "userId", v)
 }
 
 // HasUserID reports whether "userId" is set.
@@ -539,12 +545,12 @@ func (s *ServerSession) UnsetUserID() {
 
 // Theme returns the value of "theme" and whether it is set (and decodes as string).
 func (s *ServerSession) Theme() (string, bool) {
-	return runtime.Get[string]((*runtime.Session)(s), "theme")
+	return runtime.String.Get((*runtime.Session)(s), "theme")
 }
 
 // SetTheme sets "theme".
 func (s *ServerSession) SetTheme(v string) {
-	runtime.Set((*runtime.Session)(s), "theme", v)
+	runtime.String.Set((*runtime.Session)(s), "theme", v)
 }
 
 // HasTheme reports whether "theme" is set.
@@ -559,12 +565,12 @@ func (s *ServerSession) UnsetTheme() {
 
 // Roles returns the value of "roles" and whether it is set (and decodes as []string).
 func (s *ServerSession) Roles() ([]string, bool) {
-	return runtime.Get[[]string]((*runtime.Session)(s), "roles")
+	return codecSliceOfString.Get((*runtime.Session)(s), "roles")
 }
 
 // SetRoles sets "roles".
 func (s *ServerSession) SetRoles(v []string) {
-	runtime.Set((*runtime.Session)(s), "roles", v)
+	codecSliceOfString.Set((*runtime.Session)(s), "roles", v)
 }
 
 // HasRoles reports whether "roles" is set.
@@ -579,12 +585,12 @@ func (s *ServerSession) UnsetRoles() {
 
 // LastSeen returns the value of "lastSeen" and whether it is set (and decodes as int64).
 func (s *ServerSession) LastSeen() (int64, bool) {
-	return runtime.Get[int64]((*runtime.Session)(s), "lastSeen")
+	return runtime.Int64.Get((*runtime.Session)(s), "lastSeen")
 }
 
 // SetLastSeen sets "lastSeen".
 func (s *ServerSession) SetLastSeen(v int64) {
-	runtime.Set((*runtime.Session)(s), "lastSeen", v)
+	runtime.Int64.Set((*runtime.Session)(s), "lastSeen", v)
 }
 
 // HasLastSeen reports whether "lastSeen" is set.
@@ -599,13 +605,13 @@ func (s *ServerSession) UnsetLastSeen() {
 
 // FlashMessage sets the flash value "message": it can be read once, by PopMessage, usually after a redirect.
 func (s *ServerSession) FlashMessage(v string) {
-	runtime.Flash((*runtime.Session)(s), "message", v)
+	runtime.String.Flash((*runtime.Session)(s), "message", v)
 }
 
 // PopMessage returns the flash value "message" and removes it, so that it is gone after the
 // next commit. It reports false when there is none.
 func (s *ServerSession) PopMessage() (string, bool) {
-	return runtime.Pop[string]((*runtime.Session)(s), "message")
+	return runtime.String.Pop((*runtime.Session)(s), "message")
 }
 
 // serverSpec describes session "Server" for the runtime.

@@ -50,12 +50,12 @@ func (s *UserSession) Runtime() *runtime.Session {
 
 // UserID returns the value of "userId" and whether it is set (and decodes as string).
 func (s *UserSession) UserID() (string, bool) {
-	return runtime.Get[string]((*runtime.Session)(s), "userId")
+	return runtime.String.Get((*runtime.Session)(s), "userId")
 }
 
 // SetUserID sets "userId".
 func (s *UserSession) SetUserID(v string) {
-	runtime.Set((*runtime.Session)(s), "userId", v)
+	runtime.String.Set((*runtime.Session)(s), "userId", v)
 }
 
 // HasUserID reports whether "userId" is set.
@@ -72,7 +72,7 @@ func (s *UserSession) UnsetUserID() {
 //
 // Colour scheme.
 func (s *UserSession) Theme() string {
-	if v, ok := runtime.Get[string]((*runtime.Session)(s), "theme"); ok {
+	if v, ok := runtime.String.Get((*runtime.Session)(s), "theme"); ok {
 		return v
 	}
 	return "light"
@@ -80,7 +80,7 @@ func (s *UserSession) Theme() string {
 
 // SetTheme sets "theme".
 func (s *UserSession) SetTheme(v string) {
-	runtime.Set((*runtime.Session)(s), "theme", v)
+	runtime.String.Set((*runtime.Session)(s), "theme", v)
 }
 
 // HasTheme reports whether "theme" is set.
@@ -95,13 +95,13 @@ func (s *UserSession) UnsetTheme() {
 
 // FlashMessage sets the flash value "message": it can be read once, by PopMessage, usually after a redirect.
 func (s *UserSession) FlashMessage(v string) {
-	runtime.Flash((*runtime.Session)(s), "message", v)
+	runtime.String.Flash((*runtime.Session)(s), "message", v)
 }
 
 // PopMessage returns the flash value "message" and removes it, so that it is gone after the
 // next commit. It reports false when there is none.
 func (s *UserSession) PopMessage() (string, bool) {
-	return runtime.Pop[string]((*runtime.Session)(s), "message")
+	return runtime.String.Pop((*runtime.Session)(s), "message")
 }
 
 // userSpec describes session "User" for the runtime.

@@ -31,6 +31,12 @@ func WithExpires(t time.Time) CommitOption {
 	return runtime.WithExpires(t)
 }
 
+// The codecs of the key types, chosen at generation time: no reflection
+// unless a type is encoded with encoding/json (runtime.JSON).
+var (
+	codecSliceOfString = runtime.SliceOf(runtime.String)
+)
+
 // VaultSession is the typed session "Vault", a typed view of runtime.Session; read it with VaultStorage.GetSession.
 //
 // Data the client must not read.
@@ -50,12 +56,12 @@ func (s *VaultSession) Runtime() *runtime.Session {
 
 // AccountID returns the value of "accountId" and whether it is set (and decodes as string).
 func (s *VaultSession) AccountID() (string, bool) {
-	return runtime.Get[string]((*runtime.Session)(s), "accountId")
+	return runtime.String.Get((*runtime.Session)(s), "accountId")
 }
 
 // SetAccountID sets "accountId".
 func (s *VaultSession) SetAccountID(v string) {
-	runtime.Set((*runtime.Session)(s), "accountId", v)
+	runtime.String.Set((*runtime.Session)(s), "accountId", v)
 }
 
 // HasAccountID reports whether "accountId" is set.
@@ -70,12 +76,12 @@ func (s *VaultSession) UnsetAccountID() {
 
 // Balance returns the value of "balance" and whether it is set (and decodes as int64).
 func (s *VaultSession) Balance() (int64, bool) {
-	return runtime.Get[int64]((*runtime.Session)(s), "balance")
+	return runtime.Int64.Get((*runtime.Session)(s), "balance")
 }
 
 // SetBalance sets "balance".
 func (s *VaultSession) SetBalance(v int64) {
-	runtime.Set((*runtime.Session)(s), "balance", v)
+	runtime.Int64.Set((*runtime.Session)(s), "balance", v)
 }
 
 // HasBalance reports whether "balance" is set.
@@ -90,12 +96,12 @@ func (s *VaultSession) UnsetBalance() {
 
 // Notes returns the value of "notes" and whether it is set (and decodes as []string).
 func (s *VaultSession) Notes() ([]string, bool) {
-	return runtime.Get[[]string]((*runtime.Session)(s), "notes")
+	return codecSliceOfString.Get((*runtime.Session)(s), "notes")
 }
 
 // SetNotes sets "notes".
 func (s *VaultSession) SetNotes(v []string) {
-	runtime.Set((*runtime.Session)(s), "notes", v)
+	codecSliceOfString.Set((*runtime.Session)(s), "notes", v)
 }
 
 // HasNotes reports whether "notes" is set.
@@ -110,13 +116,13 @@ func (s *VaultSession) UnsetNotes() {
 
 // FlashNotice sets the flash value "notice": it can be read once, by PopNotice, usually after a redirect.
 func (s *VaultSession) FlashNotice(v string) {
-	runtime.Flash((*runtime.Session)(s), "notice", v)
+	runtime.String.Flash((*runtime.Session)(s), "notice", v)
 }
 
 // PopNotice returns the flash value "notice" and removes it, so that it is gone after the
 // next commit. It reports false when there is none.
 func (s *VaultSession) PopNotice() (string, bool) {
-	return runtime.Pop[string]((*runtime.Session)(s), "notice")
+	return runtime.String.Pop((*runtime.Session)(s), "notice")
 }
 
 // vaultSpec describes session "Vault" for the runtime.

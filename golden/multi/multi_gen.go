@@ -31,6 +31,12 @@ func WithExpires(t time.Time) CommitOption {
 	return runtime.WithExpires(t)
 }
 
+// The codecs of the key types, chosen at generation time: no reflection
+// unless a type is encoded with encoding/json (runtime.JSON).
+var (
+	codecSliceOfString = runtime.SliceOf(runtime.String)
+)
+
 // UserSession is the typed session "User", a typed view of runtime.Session; read it with UserStorage.GetSession.
 type UserSession runtime.Session
 
@@ -48,12 +54,12 @@ func (s *UserSession) Runtime() *runtime.Session {
 
 // UserID returns the value of "userId" and whether it is set (and decodes as string).
 func (s *UserSession) UserID() (string, bool) {
-	return runtime.Get[string]((*runtime.Session)(s), "userId")
+	return runtime.String.Get((*runtime.Session)(s), "userId")
 }
 
 // SetUserID sets "userId".
 func (s *UserSession) SetUserID(v string) {
-	runtime.Set((*runtime.Session)(s), "userId", v)
+	runtime.String.Set((*runtime.Session)(s), "userId", v)
 }
 
 // HasUserID reports whether "userId" is set.
@@ -68,12 +74,12 @@ func (s *UserSession) UnsetUserID() {
 
 // Roles returns the value of "roles" and whether it is set (and decodes as []string).
 func (s *UserSession) Roles() ([]string, bool) {
-	return runtime.Get[[]string]((*runtime.Session)(s), "roles")
+	return codecSliceOfString.Get((*runtime.Session)(s), "roles")
 }
 
 // SetRoles sets "roles".
 func (s *UserSession) SetRoles(v []string) {
-	runtime.Set((*runtime.Session)(s), "roles", v)
+	codecSliceOfString.Set((*runtime.Session)(s), "roles", v)
 }
 
 // HasRoles reports whether "roles" is set.
@@ -88,13 +94,13 @@ func (s *UserSession) UnsetRoles() {
 
 // FlashMessage sets the flash value "message": it can be read once, by PopMessage, usually after a redirect.
 func (s *UserSession) FlashMessage(v string) {
-	runtime.Flash((*runtime.Session)(s), "message", v)
+	runtime.String.Flash((*runtime.Session)(s), "message", v)
 }
 
 // PopMessage returns the flash value "message" and removes it, so that it is gone after the
 // next commit. It reports false when there is none.
 func (s *UserSession) PopMessage() (string, bool) {
-	return runtime.Pop[string]((*runtime.Session)(s), "message")
+	return runtime.String.Pop((*runtime.Session)(s), "message")
 }
 
 // userSpec describes session "User" for the runtime.
@@ -240,12 +246,12 @@ func (s *AdminSession) Runtime() *runtime.Session {
 
 // AdminID returns the value of "adminId" and whether it is set (and decodes as string).
 func (s *AdminSession) AdminID() (string, bool) {
-	return runtime.Get[string]((*runtime.Session)(s), "adminId")
+	return runtime.String.Get((*runtime.Session)(s), "adminId")
 }
 
 // SetAdminID sets "adminId".
 func (s *AdminSession) SetAdminID(v string) {
-	runtime.Set((*runtime.Session)(s), "adminId", v)
+	runtime.String.Set((*runtime.Session)(s), "adminId", v)
 }
 
 // HasAdminID reports whether "adminId" is set.
@@ -260,12 +266,12 @@ func (s *AdminSession) UnsetAdminID() {
 
 // LastSeen returns the value of "lastSeen" and whether it is set (and decodes as time.Time).
 func (s *AdminSession) LastSeen() (time.Time, bool) {
-	return runtime.Get[time.Time]((*runtime.Session)(s), "lastSeen")
+	return runtime.Time.Get((*runtime.Session)(s), "lastSeen")
 }
 
 // SetLastSeen sets "lastSeen".
 func (s *AdminSession) SetLastSeen(v time.Time) {
-	runtime.Set((*runtime.Session)(s), "lastSeen", v)
+	runtime.Time.Set((*runtime.Session)(s), "lastSeen", v)
 }
 
 // HasLastSeen reports whether "lastSeen" is set.
@@ -280,13 +286,13 @@ func (s *AdminSession) UnsetLastSeen() {
 
 // FlashNotice sets the flash value "notice": it can be read once, by PopNotice, usually after a redirect.
 func (s *AdminSession) FlashNotice(v string) {
-	runtime.Flash((*runtime.Session)(s), "notice", v)
+	runtime.String.Flash((*runtime.Session)(s), "notice", v)
 }
 
 // PopNotice returns the flash value "notice" and removes it, so that it is gone after the
 // next commit. It reports false when there is none.
 func (s *AdminSession) PopNotice() (string, bool) {
-	return runtime.Pop[string]((*runtime.Session)(s), "notice")
+	return runtime.String.Pop((*runtime.Session)(s), "notice")
 }
 
 // adminSpec describes session "Admin" for the runtime.

@@ -32,6 +32,20 @@ func WithExpires(t time.Time) CommitOption {
 	return runtime.WithExpires(t)
 }
 
+// The codecs of the key types, chosen at generation time: no reflection
+// unless a type is encoded with encoding/json (runtime.JSON).
+var (
+	codecSliceOfString         = runtime.SliceOf(runtime.String)
+	codecSliceOfInt64          = runtime.SliceOf(runtime.Int64)
+	codecSliceOfSliceOfFloat64 = runtime.SliceOf(runtime.SliceOf(runtime.Float64))
+	codecMapOfString           = runtime.MapOf(runtime.String)
+	codecMapOfSliceOfString    = runtime.MapOf(runtime.SliceOf(runtime.String))
+	codecTesttypesCart         = runtime.JSON[testtypes.Cart]()
+	codecSliceOfTesttypesCart  = runtime.JSON[[]testtypes.Cart]()
+	codecTesttypesLevel        = runtime.SignedOf[testtypes.Level]()
+	codecTesttypesItem         = runtime.JSON[testtypes.Item]()
+)
+
 // PrefsSession is the typed session "Prefs", a typed view of runtime.Session; read it with PrefsStorage.GetSession.
 //
 // Preferences of every type.
@@ -52,12 +66,12 @@ func (s *PrefsSession) Runtime() *runtime.Session {
 
 // Name returns the value of "name" and whether it is set (and decodes as string).
 func (s *PrefsSession) Name() (string, bool) {
-	return runtime.Get[string]((*runtime.Session)(s), "name")
+	return runtime.String.Get((*runtime.Session)(s), "name")
 }
 
 // SetName sets "name".
 func (s *PrefsSession) SetName(v string) {
-	runtime.Set((*runtime.Session)(s), "name", v)
+	runtime.String.Set((*runtime.Session)(s), "name", v)
 }
 
 // HasName reports whether "name" is set.
@@ -72,7 +86,7 @@ func (s *PrefsSession) UnsetName() {
 
 // Enabled returns the value of "enabled", or true when it is unset or not a bool.
 func (s *PrefsSession) Enabled() bool {
-	if v, ok := runtime.Get[bool]((*runtime.Session)(s), "enabled"); ok {
+	if v, ok := runtime.Bool.Get((*runtime.Session)(s), "enabled"); ok {
 		return v
 	}
 	return true
@@ -80,7 +94,7 @@ func (s *PrefsSession) Enabled() bool {
 
 // SetEnabled sets "enabled".
 func (s *PrefsSession) SetEnabled(v bool) {
-	runtime.Set((*runtime.Session)(s), "enabled", v)
+	runtime.Bool.Set((*runtime.Session)(s), "enabled", v)
 }
 
 // HasEnabled reports whether "enabled" is set.
@@ -95,7 +109,7 @@ func (s *PrefsSession) UnsetEnabled() {
 
 // Count returns the value of "count", or 3 when it is unset or not a int.
 func (s *PrefsSession) Count() int {
-	if v, ok := runtime.Get[int]((*runtime.Session)(s), "count"); ok {
+	if v, ok := runtime.Int.Get((*runtime.Session)(s), "count"); ok {
 		return v
 	}
 	return 3
@@ -103,7 +117,7 @@ func (s *PrefsSession) Count() int {
 
 // SetCount sets "count".
 func (s *PrefsSession) SetCount(v int) {
-	runtime.Set((*runtime.Session)(s), "count", v)
+	runtime.Int.Set((*runtime.Session)(s), "count", v)
 }
 
 // HasCount reports whether "count" is set.
@@ -118,12 +132,12 @@ func (s *PrefsSession) UnsetCount() {
 
 // Big returns the value of "big" and whether it is set (and decodes as int64).
 func (s *PrefsSession) Big() (int64, bool) {
-	return runtime.Get[int64]((*runtime.Session)(s), "big")
+	return runtime.Int64.Get((*runtime.Session)(s), "big")
 }
 
 // SetBig sets "big".
 func (s *PrefsSession) SetBig(v int64) {
-	runtime.Set((*runtime.Session)(s), "big", v)
+	runtime.Int64.Set((*runtime.Session)(s), "big", v)
 }
 
 // HasBig reports whether "big" is set.
@@ -138,7 +152,7 @@ func (s *PrefsSession) UnsetBig() {
 
 // Small returns the value of "small", or -5 when it is unset or not a int8.
 func (s *PrefsSession) Small() int8 {
-	if v, ok := runtime.Get[int8]((*runtime.Session)(s), "small"); ok {
+	if v, ok := runtime.Int8.Get((*runtime.Session)(s), "small"); ok {
 		return v
 	}
 	return int8(int64(-5))
@@ -146,7 +160,7 @@ func (s *PrefsSession) Small() int8 {
 
 // SetSmall sets "small".
 func (s *PrefsSession) SetSmall(v int8) {
-	runtime.Set((*runtime.Session)(s), "small", v)
+	runtime.Int8.Set((*runtime.Session)(s), "small", v)
 }
 
 // HasSmall reports whether "small" is set.
@@ -161,7 +175,7 @@ func (s *PrefsSession) UnsetSmall() {
 
 // Unsigned returns the value of "unsigned", or 7 when it is unset or not a uint32.
 func (s *PrefsSession) Unsigned() uint32 {
-	if v, ok := runtime.Get[uint32]((*runtime.Session)(s), "unsigned"); ok {
+	if v, ok := runtime.Uint32.Get((*runtime.Session)(s), "unsigned"); ok {
 		return v
 	}
 	return uint32(uint64(0x7))
@@ -169,7 +183,7 @@ func (s *PrefsSession) Unsigned() uint32 {
 
 // SetUnsigned sets "unsigned".
 func (s *PrefsSession) SetUnsigned(v uint32) {
-	runtime.Set((*runtime.Session)(s), "unsigned", v)
+	runtime.Uint32.Set((*runtime.Session)(s), "unsigned", v)
 }
 
 // HasUnsigned reports whether "unsigned" is set.
@@ -184,7 +198,7 @@ func (s *PrefsSession) UnsetUnsigned() {
 
 // Ratio returns the value of "ratio", or 0.5 when it is unset or not a float64.
 func (s *PrefsSession) Ratio() float64 {
-	if v, ok := runtime.Get[float64]((*runtime.Session)(s), "ratio"); ok {
+	if v, ok := runtime.Float64.Get((*runtime.Session)(s), "ratio"); ok {
 		return v
 	}
 	return 0.5
@@ -192,7 +206,7 @@ func (s *PrefsSession) Ratio() float64 {
 
 // SetRatio sets "ratio".
 func (s *PrefsSession) SetRatio(v float64) {
-	runtime.Set((*runtime.Session)(s), "ratio", v)
+	runtime.Float64.Set((*runtime.Session)(s), "ratio", v)
 }
 
 // HasRatio reports whether "ratio" is set.
@@ -207,12 +221,12 @@ func (s *PrefsSession) UnsetRatio() {
 
 // Ratio32 returns the value of "ratio32" and whether it is set (and decodes as float32).
 func (s *PrefsSession) Ratio32() (float32, bool) {
-	return runtime.Get[float32]((*runtime.Session)(s), "ratio32")
+	return runtime.Float32.Get((*runtime.Session)(s), "ratio32")
 }
 
 // SetRatio32 sets "ratio32".
 func (s *PrefsSession) SetRatio32(v float32) {
-	runtime.Set((*runtime.Session)(s), "ratio32", v)
+	runtime.Float32.Set((*runtime.Session)(s), "ratio32", v)
 }
 
 // HasRatio32 reports whether "ratio32" is set.
@@ -227,12 +241,12 @@ func (s *PrefsSession) UnsetRatio32() {
 
 // Raw returns the value of "raw" and whether it is set (and decodes as byte).
 func (s *PrefsSession) Raw() (byte, bool) {
-	return runtime.Get[byte]((*runtime.Session)(s), "raw")
+	return runtime.Uint8.Get((*runtime.Session)(s), "raw")
 }
 
 // SetRaw sets "raw".
 func (s *PrefsSession) SetRaw(v byte) {
-	runtime.Set((*runtime.Session)(s), "raw", v)
+	runtime.Uint8.Set((*runtime.Session)(s), "raw", v)
 }
 
 // HasRaw reports whether "raw" is set.
@@ -247,12 +261,12 @@ func (s *PrefsSession) UnsetRaw() {
 
 // Letter returns the value of "letter" and whether it is set (and decodes as rune).
 func (s *PrefsSession) Letter() (rune, bool) {
-	return runtime.Get[rune]((*runtime.Session)(s), "letter")
+	return runtime.Int32.Get((*runtime.Session)(s), "letter")
 }
 
 // SetLetter sets "letter".
 func (s *PrefsSession) SetLetter(v rune) {
-	runtime.Set((*runtime.Session)(s), "letter", v)
+	runtime.Int32.Set((*runtime.Session)(s), "letter", v)
 }
 
 // HasLetter reports whether "letter" is set.
@@ -267,12 +281,12 @@ func (s *PrefsSession) UnsetLetter() {
 
 // Seen returns the value of "seen" and whether it is set (and decodes as time.Time).
 func (s *PrefsSession) Seen() (time.Time, bool) {
-	return runtime.Get[time.Time]((*runtime.Session)(s), "seen")
+	return runtime.Time.Get((*runtime.Session)(s), "seen")
 }
 
 // SetSeen sets "seen".
 func (s *PrefsSession) SetSeen(v time.Time) {
-	runtime.Set((*runtime.Session)(s), "seen", v)
+	runtime.Time.Set((*runtime.Session)(s), "seen", v)
 }
 
 // HasSeen reports whether "seen" is set.
@@ -287,7 +301,7 @@ func (s *PrefsSession) UnsetSeen() {
 
 // Timeout returns the value of "timeout", or 1m30s when it is unset or not a time.Duration.
 func (s *PrefsSession) Timeout() time.Duration {
-	if v, ok := runtime.Get[time.Duration]((*runtime.Session)(s), "timeout"); ok {
+	if v, ok := runtime.Duration.Get((*runtime.Session)(s), "timeout"); ok {
 		return v
 	}
 	return 90 * time.Second
@@ -295,7 +309,7 @@ func (s *PrefsSession) Timeout() time.Duration {
 
 // SetTimeout sets "timeout".
 func (s *PrefsSession) SetTimeout(v time.Duration) {
-	runtime.Set((*runtime.Session)(s), "timeout", v)
+	runtime.Duration.Set((*runtime.Session)(s), "timeout", v)
 }
 
 // HasTimeout reports whether "timeout" is set.
@@ -310,12 +324,12 @@ func (s *PrefsSession) UnsetTimeout() {
 
 // Tags returns the value of "tags" and whether it is set (and decodes as []string).
 func (s *PrefsSession) Tags() ([]string, bool) {
-	return runtime.Get[[]string]((*runtime.Session)(s), "tags")
+	return codecSliceOfString.Get((*runtime.Session)(s), "tags")
 }
 
 // SetTags sets "tags".
 func (s *PrefsSession) SetTags(v []string) {
-	runtime.Set((*runtime.Session)(s), "tags", v)
+	codecSliceOfString.Set((*runtime.Session)(s), "tags", v)
 }
 
 // HasTags reports whether "tags" is set.
@@ -330,12 +344,12 @@ func (s *PrefsSession) UnsetTags() {
 
 // Scores returns the value of "scores" and whether it is set (and decodes as []int64).
 func (s *PrefsSession) Scores() ([]int64, bool) {
-	return runtime.Get[[]int64]((*runtime.Session)(s), "scores")
+	return codecSliceOfInt64.Get((*runtime.Session)(s), "scores")
 }
 
 // SetScores sets "scores".
 func (s *PrefsSession) SetScores(v []int64) {
-	runtime.Set((*runtime.Session)(s), "scores", v)
+	codecSliceOfInt64.Set((*runtime.Session)(s), "scores", v)
 }
 
 // HasScores reports whether "scores" is set.
@@ -350,12 +364,12 @@ func (s *PrefsSession) UnsetScores() {
 
 // Matrix returns the value of "matrix" and whether it is set (and decodes as [][]float64).
 func (s *PrefsSession) Matrix() ([][]float64, bool) {
-	return runtime.Get[[][]float64]((*runtime.Session)(s), "matrix")
+	return codecSliceOfSliceOfFloat64.Get((*runtime.Session)(s), "matrix")
 }
 
 // SetMatrix sets "matrix".
 func (s *PrefsSession) SetMatrix(v [][]float64) {
-	runtime.Set((*runtime.Session)(s), "matrix", v)
+	codecSliceOfSliceOfFloat64.Set((*runtime.Session)(s), "matrix", v)
 }
 
 // HasMatrix reports whether "matrix" is set.
@@ -370,12 +384,12 @@ func (s *PrefsSession) UnsetMatrix() {
 
 // Labels returns the value of "labels" and whether it is set (and decodes as map[string]string).
 func (s *PrefsSession) Labels() (map[string]string, bool) {
-	return runtime.Get[map[string]string]((*runtime.Session)(s), "labels")
+	return codecMapOfString.Get((*runtime.Session)(s), "labels")
 }
 
 // SetLabels sets "labels".
 func (s *PrefsSession) SetLabels(v map[string]string) {
-	runtime.Set((*runtime.Session)(s), "labels", v)
+	codecMapOfString.Set((*runtime.Session)(s), "labels", v)
 }
 
 // HasLabels reports whether "labels" is set.
@@ -390,12 +404,12 @@ func (s *PrefsSession) UnsetLabels() {
 
 // Nested returns the value of "nested" and whether it is set (and decodes as map[string][]string).
 func (s *PrefsSession) Nested() (map[string][]string, bool) {
-	return runtime.Get[map[string][]string]((*runtime.Session)(s), "nested")
+	return codecMapOfSliceOfString.Get((*runtime.Session)(s), "nested")
 }
 
 // SetNested sets "nested".
 func (s *PrefsSession) SetNested(v map[string][]string) {
-	runtime.Set((*runtime.Session)(s), "nested", v)
+	codecMapOfSliceOfString.Set((*runtime.Session)(s), "nested", v)
 }
 
 // HasNested reports whether "nested" is set.
@@ -410,12 +424,12 @@ func (s *PrefsSession) UnsetNested() {
 
 // APIURL returns the value of "apiURL" and whether it is set (and decodes as string).
 func (s *PrefsSession) APIURL() (string, bool) {
-	return runtime.Get[string]((*runtime.Session)(s), "apiURL")
+	return runtime.String.Get((*runtime.Session)(s), "apiURL")
 }
 
 // SetAPIURL sets "apiURL".
 func (s *PrefsSession) SetAPIURL(v string) {
-	runtime.Set((*runtime.Session)(s), "apiURL", v)
+	runtime.String.Set((*runtime.Session)(s), "apiURL", v)
 }
 
 // HasAPIURL reports whether "apiURL" is set.
@@ -430,12 +444,12 @@ func (s *PrefsSession) UnsetAPIURL() {
 
 // HTTPStatus returns the value of "http_status" and whether it is set (and decodes as int).
 func (s *PrefsSession) HTTPStatus() (int, bool) {
-	return runtime.Get[int]((*runtime.Session)(s), "http_status")
+	return runtime.Int.Get((*runtime.Session)(s), "http_status")
 }
 
 // SetHTTPStatus sets "http_status".
 func (s *PrefsSession) SetHTTPStatus(v int) {
-	runtime.Set((*runtime.Session)(s), "http_status", v)
+	runtime.Int.Set((*runtime.Session)(s), "http_status", v)
 }
 
 // HasHTTPStatus reports whether "http_status" is set.
@@ -450,12 +464,12 @@ func (s *PrefsSession) UnsetHTTPStatus() {
 
 // Cart returns the value of "cart" and whether it is set (and decodes as github.com/sessiongen/sessiongen/internal/testtypes.Cart).
 func (s *PrefsSession) Cart() (testtypes.Cart, bool) {
-	return runtime.Get[testtypes.Cart]((*runtime.Session)(s), "cart")
+	return codecTesttypesCart.Get((*runtime.Session)(s), "cart")
 }
 
 // SetCart sets "cart".
 func (s *PrefsSession) SetCart(v testtypes.Cart) {
-	runtime.Set((*runtime.Session)(s), "cart", v)
+	codecTesttypesCart.Set((*runtime.Session)(s), "cart", v)
 }
 
 // HasCart reports whether "cart" is set.
@@ -470,12 +484,12 @@ func (s *PrefsSession) UnsetCart() {
 
 // Carts returns the value of "carts" and whether it is set (and decodes as []github.com/sessiongen/sessiongen/internal/testtypes.Cart).
 func (s *PrefsSession) Carts() ([]testtypes.Cart, bool) {
-	return runtime.Get[[]testtypes.Cart]((*runtime.Session)(s), "carts")
+	return codecSliceOfTesttypesCart.Get((*runtime.Session)(s), "carts")
 }
 
 // SetCarts sets "carts".
 func (s *PrefsSession) SetCarts(v []testtypes.Cart) {
-	runtime.Set((*runtime.Session)(s), "carts", v)
+	codecSliceOfTesttypesCart.Set((*runtime.Session)(s), "carts", v)
 }
 
 // HasCarts reports whether "carts" is set.
@@ -490,12 +504,12 @@ func (s *PrefsSession) UnsetCarts() {
 
 // Level returns the value of "level" and whether it is set (and decodes as github.com/sessiongen/sessiongen/internal/testtypes.Level).
 func (s *PrefsSession) Level() (testtypes.Level, bool) {
-	return runtime.Get[testtypes.Level]((*runtime.Session)(s), "level")
+	return codecTesttypesLevel.Get((*runtime.Session)(s), "level")
 }
 
 // SetLevel sets "level".
 func (s *PrefsSession) SetLevel(v testtypes.Level) {
-	runtime.Set((*runtime.Session)(s), "level", v)
+	codecTesttypesLevel.Set((*runtime.Session)(s), "level", v)
 }
 
 // HasLevel reports whether "level" is set.
@@ -510,24 +524,24 @@ func (s *PrefsSession) UnsetLevel() {
 
 // FlashNotice sets the flash value "notice": it can be read once, by PopNotice, usually after a redirect.
 func (s *PrefsSession) FlashNotice(v string) {
-	runtime.Flash((*runtime.Session)(s), "notice", v)
+	runtime.String.Flash((*runtime.Session)(s), "notice", v)
 }
 
 // PopNotice returns the flash value "notice" and removes it, so that it is gone after the
 // next commit. It reports false when there is none.
 func (s *PrefsSession) PopNotice() (string, bool) {
-	return runtime.Pop[string]((*runtime.Session)(s), "notice")
+	return runtime.String.Pop((*runtime.Session)(s), "notice")
 }
 
 // FlashProblem sets the flash value "problem": it can be read once, by PopProblem, usually after a redirect.
 func (s *PrefsSession) FlashProblem(v testtypes.Item) {
-	runtime.Flash((*runtime.Session)(s), "problem", v)
+	codecTesttypesItem.Flash((*runtime.Session)(s), "problem", v)
 }
 
 // PopProblem returns the flash value "problem" and removes it, so that it is gone after the
 // next commit. It reports false when there is none.
 func (s *PrefsSession) PopProblem() (testtypes.Item, bool) {
-	return runtime.Pop[testtypes.Item]((*runtime.Session)(s), "problem")
+	return codecTesttypesItem.Pop((*runtime.Session)(s), "problem")
 }
 
 // prefsSpec describes session "Prefs" for the runtime.

@@ -31,6 +31,12 @@ func WithExpires(t time.Time) CommitOption {
 	return runtime.WithExpires(t)
 }
 
+// The codecs of the key types, chosen at generation time: no reflection
+// unless a type is encoded with encoding/json (runtime.JSON).
+var (
+	codecSliceOfString = runtime.SliceOf(runtime.String)
+)
+
 // UserSession is the typed session "User", a typed view of runtime.Session; read it with UserStorage.GetSession.
 type UserSession runtime.Session
 
@@ -48,12 +54,12 @@ func (s *UserSession) Runtime() *runtime.Session {
 
 // UserID returns the value of "userId" and whether it is set (and decodes as string).
 func (s *UserSession) UserID() (string, bool) {
-	return runtime.Get[string]((*runtime.Session)(s), "userId")
+	return runtime.String.Get((*runtime.Session)(s), "userId")
 }
 
 // SetUserID sets "userId".
 func (s *UserSession) SetUserID(v string) {
-	runtime.Set((*runtime.Session)(s), "userId", v)
+	runtime.String.Set((*runtime.Session)(s), "userId", v)
 }
 
 // HasUserID reports whether "userId" is set.
@@ -68,12 +74,12 @@ func (s *UserSession) UnsetUserID() {
 
 // Roles returns the value of "roles" and whether it is set (and decodes as []string).
 func (s *UserSession) Roles() ([]string, bool) {
-	return runtime.Get[[]string]((*runtime.Session)(s), "roles")
+	return codecSliceOfString.Get((*runtime.Session)(s), "roles")
 }
 
 // SetRoles sets "roles".
 func (s *UserSession) SetRoles(v []string) {
-	runtime.Set((*runtime.Session)(s), "roles", v)
+	codecSliceOfString.Set((*runtime.Session)(s), "roles", v)
 }
 
 // HasRoles reports whether "roles" is set.
@@ -88,7 +94,7 @@ func (s *UserSession) UnsetRoles() {
 
 // Theme returns the value of "theme", or "light" when it is unset or not a string.
 func (s *UserSession) Theme() string {
-	if v, ok := runtime.Get[string]((*runtime.Session)(s), "theme"); ok {
+	if v, ok := runtime.String.Get((*runtime.Session)(s), "theme"); ok {
 		return v
 	}
 	return "light"
@@ -96,7 +102,7 @@ func (s *UserSession) Theme() string {
 
 // SetTheme sets "theme".
 func (s *UserSession) SetTheme(v string) {
-	runtime.Set((*runtime.Session)(s), "theme", v)
+	runtime.String.Set((*runtime.Session)(s), "theme", v)
 }
 
 // HasTheme reports whether "theme" is set.
@@ -111,13 +117,13 @@ func (s *UserSession) UnsetTheme() {
 
 // FlashMessage sets the flash value "message": it can be read once, by PopMessage, usually after a redirect.
 func (s *UserSession) FlashMessage(v string) {
-	runtime.Flash((*runtime.Session)(s), "message", v)
+	runtime.String.Flash((*runtime.Session)(s), "message", v)
 }
 
 // PopMessage returns the flash value "message" and removes it, so that it is gone after the
 // next commit. It reports false when there is none.
 func (s *UserSession) PopMessage() (string, bool) {
-	return runtime.Pop[string]((*runtime.Session)(s), "message")
+	return runtime.String.Pop((*runtime.Session)(s), "message")
 }
 
 // userSpec describes session "User" for the runtime.
@@ -275,12 +281,12 @@ func (s *AdminSession) Runtime() *runtime.Session {
 
 // AdminID returns the value of "adminId" and whether it is set (and decodes as int64).
 func (s *AdminSession) AdminID() (int64, bool) {
-	return runtime.Get[int64]((*runtime.Session)(s), "adminId")
+	return runtime.Int64.Get((*runtime.Session)(s), "adminId")
 }
 
 // SetAdminID sets "adminId".
 func (s *AdminSession) SetAdminID(v int64) {
-	runtime.Set((*runtime.Session)(s), "adminId", v)
+	runtime.Int64.Set((*runtime.Session)(s), "adminId", v)
 }
 
 // HasAdminID reports whether "adminId" is set.
