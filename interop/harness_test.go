@@ -322,6 +322,47 @@ func jsValue(v any) ([]byte, error) {
 	return json.Marshal(v)
 }
 
+// The codecs the generated accessors of these types use.
+var (
+	codecStrings     = runtime.SliceOf(runtime.String)
+	codecInts        = runtime.SliceOf(runtime.Int64)
+	codecMatrix      = runtime.SliceOf(runtime.SliceOf(runtime.Float64))
+	codecFlags       = runtime.MapOf(runtime.Bool)
+	codecStringLists = runtime.MapOf(runtime.SliceOf(runtime.String))
+	codecFloats      = runtime.MapOf(runtime.Float64)
+)
+
+// setTyped sets x through the typed codec generated code would use for its
+// type, and reports whether it has one; untyped values (any, []any,
+// map[string]any) go through runtime.Set.
+func setTyped(s *runtime.Session, key string, x any) bool {
+	switch v := x.(type) {
+	case string:
+		runtime.String.Set(s, key, v)
+	case bool:
+		runtime.Bool.Set(s, key, v)
+	case int64:
+		runtime.Int64.Set(s, key, v)
+	case float64:
+		runtime.Float64.Set(s, key, v)
+	case []string:
+		codecStrings.Set(s, key, v)
+	case []int64:
+		codecInts.Set(s, key, v)
+	case [][]float64:
+		codecMatrix.Set(s, key, v)
+	case map[string]bool:
+		codecFlags.Set(s, key, v)
+	case map[string][]string:
+		codecStringLists.Set(s, key, v)
+	case map[string]float64:
+		codecFloats.Set(s, key, v)
+	default:
+		return false
+	}
+	return true
+}
+
 // applyGo makes the ops on a Go session and returns what get and has gave,
 // in rr.mjs's form (JSON text or null; true or false).
 func applyGo(t *testing.T, s *runtime.Session, ops []op) []string {
@@ -340,7 +381,9 @@ func applyGo(t *testing.T, s *runtime.Session, ops []op) []string {
 			case jsTag:
 				t.Fatalf("op %s %q: a JavaScript-only value has no Go form", o.verb, o.key)
 			default:
-				runtime.Set(s, key, x)
+				if !setTyped(s, key, x) {
+					runtime.Set(s, key, x)
+				}
 			}
 		case "unset":
 			s.Unset(o.key)

@@ -119,9 +119,11 @@ func (g *gen) float(top bool) float64 {
 func (g *gen) value(depth int, top bool) any {
 	n := 7
 	if depth > 0 {
-		n = 9
+		n = 11
 	}
 	switch g.r.Intn(n) {
+	case 9, 10:
+		return g.typed()
 	case 0:
 		if !top {
 			// Invalid UTF-8 in nested strings: see TestNestedValueDifferences.
@@ -154,6 +156,52 @@ func (g *gen) value(depth int, top bool) any {
 		}
 		return m
 	}
+}
+
+// typed returns a random value of a typed composite the generated code
+// sets through a runtime codec (see setTyped): slices and maps of strings,
+// integers, floats and bools, nested once.
+func (g *gen) typed() any {
+	strs := func() []string {
+		a := make([]string, g.r.Intn(4))
+		for i := range a {
+			a[i] = strings.ToValidUTF8(g.str(8), "\ufffd")
+		}
+		return a
+	}
+	switch g.r.Intn(6) {
+	case 0:
+		return strs()
+	case 1:
+		a := make([]int64, g.r.Intn(4))
+		for i := range a {
+			a[i] = g.r.Int63n(1<<54) - 1<<53
+		}
+		return a
+	case 2:
+		a := make([][]float64, g.r.Intn(3))
+		for i := range a {
+			a[i] = []float64{g.float(false), g.float(false)}
+		}
+		return a
+	case 3:
+		m := map[string]bool{}
+		for range g.r.Intn(4) {
+			m[g.key(false)] = g.r.Intn(2) == 0
+		}
+		return m
+	case 4:
+		m := map[string][]string{}
+		for range g.r.Intn(3) {
+			m[g.key(false)] = strs()
+		}
+		return m
+	}
+	m := map[string]float64{}
+	for range g.r.Intn(4) {
+		m[g.key(false)] = g.float(false)
+	}
+	return m
 }
 
 func (g *gen) session() []op {

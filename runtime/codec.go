@@ -26,11 +26,11 @@ import (
 type Codec[T any] struct {
 	enc  func(b []byte, v T) ([]byte, error) // a key's value
 	elem func(b []byte, v T) ([]byte, error) // inside an array or object
-	dec  func(raw []byte, v *T) bool         // encoding/json's rules: null leaves *v
+	dec  func(raw []byte) (T, bool)          // encoding/json's rules: null is the zero value
 }
 
 // newCodec returns the codec whose nested encoding is its top-level one.
-func newCodec[T any](enc func([]byte, T) ([]byte, error), dec func([]byte, *T) bool) Codec[T] {
+func newCodec[T any](enc func([]byte, T) ([]byte, error), dec func([]byte) (T, bool)) Codec[T] {
 	return Codec[T]{enc: enc, elem: enc, dec: dec}
 }
 
@@ -40,22 +40,20 @@ func (c Codec[T]) Append(b []byte, v T) ([]byte, error) { return c.enc(b, v) }
 // Decode decodes raw JSON as a T. It reports false for JSON null and for a
 // value that is not a T.
 func (c Codec[T]) Decode(raw []byte) (T, bool) {
-	var v T
+	var zero T
 	if len(raw) == 0 || isNull(raw) {
-		return v, false
+		return zero, false
 	}
-	if c.dec(raw, &v) {
+	if v, ok := c.dec(raw); ok {
 		return v, true
 	}
 	// Stored values are compact JSON; a value set raw with whitespace is
 	// compacted and tried once more.
 	if compact, ok := compactJSON(raw); ok && len(compact) != len(raw) {
-		var w T
-		if c.dec(compact, &w) {
-			return w, true
+		if v, ok := c.dec(compact); ok {
+			return v, true
 		}
 	}
-	var zero T
 	return zero, false
 }
 
@@ -111,29 +109,28 @@ func SliceOf[T any](c Codec[T]) Codec[[]T] {
 		}
 		return append(b, ']'), nil
 	}
-	return newCodec(enc, func(raw []byte, v *[]T) bool { return decodeArray(raw, v, c.dec) })
+	return newCodec(enc, func(raw []byte) ([]T, bool) { return decodeArray(raw, c.dec) })
 }
 
 // decodeArray decodes a JSON array into a new slice of the exact length
 // (one allocation): a first pass counts and validates the elements.
-func decodeArray[T any](raw []byte, v *[]T, dec func([]byte, *T) bool) bool {
+func decodeArray[T any](raw []byte, dec func([]byte) (T, bool)) ([]T, bool) {
 	if isNull(raw) {
-		return true
+		return nil, true
 	}
 	n, ok := countItems(raw, '[', ']')
 	if !ok {
-		return false
+		return nil, false
 	}
 	out := make([]T, n)
 	for i, at := 0, 1; i < n; i++ {
 		end := scanValue(raw, at, 1)
-		if !dec(raw[at:end:end], &out[i]) {
-			return false
+		if out[i], ok = dec(raw[at:end:end]); !ok {
+			return nil, false
 		}
 		at = end + 1
 	}
-	*v = out
-	return true
+	return out, true
 }
 
 // countItems validates the compact JSON array or object raw and counts its
@@ -176,7 +173,7 @@ func countItems(raw []byte, open, closer byte) (int, bool) {
 // encoding/json sorts them), null for a nil map.
 func MapOf[T any](c Codec[T]) Codec[map[string]T] {
 	return newCodec(func(b []byte, m map[string]T) ([]byte, error) { return appendMap(b, m, c.elem) },
-		func(raw []byte, v *map[string]T) bool { return decodeMap(raw, v, c.dec) })
+		func(raw []byte) (map[string]T, bool) { return decodeMap(raw, c.dec) })
 }
 
 func appendMap[T any](b []byte, m map[string]T, elem func([]byte, T) ([]byte, error)) ([]byte, error) {
@@ -238,31 +235,30 @@ func jsKeyOrder(a, b string) int {
 	return strings.Compare(a, b)
 }
 
-func decodeMap[T any](raw []byte, v *map[string]T, dec func([]byte, *T) bool) bool {
+func decodeMap[T any](raw []byte, dec func([]byte) (T, bool)) (map[string]T, bool) {
 	if isNull(raw) {
-		return true
+		return nil, true
 	}
 	n, ok := countItems(raw, '{', '}')
 	if !ok {
-		return false
+		return nil, false
 	}
 	m := make(map[string]T, n)
 	for i, at := 0, 1; i < n; i++ {
 		kend := scanString(raw, at)
 		key, ok := unquote(raw[at:kend])
 		if !ok {
-			return false
+			return nil, false
 		}
 		end := scanValue(raw, kend+1, 1)
-		var e T
-		if !dec(raw[kend+1:end:end], &e) {
-			return false
+		e, ok := dec(raw[kend+1 : end : end])
+		if !ok {
+			return nil, false
 		}
 		m[key] = e
 		at = end + 1
 	}
-	*v = m
-	return true
+	return m, true
 }
 
 // Marshaler returns the codec of a type with a MarshalJSON method on its
@@ -283,7 +279,11 @@ func Marshaler[T json.Marshaler, P interface {
 			return b, errBadMarshalJSON
 		}
 		return appendJSNormal(b, compact), nil
-	}, func(raw []byte, v *T) bool { return P(v).UnmarshalJSON(raw) == nil })
+	}, func(raw []byte) (T, bool) {
+		var v T
+		err := P(&v).UnmarshalJSON(raw)
+		return v, err == nil
+	})
 }
 
 // JSON returns the codec that goes through encoding/json, for named types
@@ -291,7 +291,7 @@ func Marshaler[T json.Marshaler, P interface {
 // MarshalJSON on a pointer). It writes what Encode writes for them.
 func JSON[T any]() Codec[T] {
 	return newCodec(func(b []byte, v T) ([]byte, error) { return appendReflect(b, v) },
-		func(raw []byte, v *T) bool { return json.Unmarshal(raw, v) == nil })
+		func(raw []byte) (T, bool) { return decodeJSON[T](raw) })
 }
 
 // Time is the codec of time.Time: a quoted RFC 3339 string with
@@ -304,7 +304,11 @@ var Time = newCodec(func(b []byte, t time.Time) ([]byte, error) {
 		return b, &json.MarshalerError{Err: err}
 	}
 	return append(out, '"'), nil
-}, func(raw []byte, t *time.Time) bool { return t.UnmarshalJSON(raw) == nil })
+}, func(raw []byte) (time.Time, bool) {
+	var t time.Time
+	err := t.UnmarshalJSON(raw)
+	return t, err == nil
+})
 
 // compactJSON returns raw without whitespace between tokens, and whether
 // it is one valid JSON value. Compact input is returned as it is.

@@ -39,37 +39,32 @@ var errBadMarshalJSON = errors.New("json: MarshalJSON returned invalid JSON")
 
 func appendStringValue(b []byte, s string) ([]byte, error) { return appendJSString(b, s), nil }
 
-func decodeStringInto(raw []byte, v *string) bool {
+func decodeStringInto(raw []byte) (string, bool) {
 	if isNull(raw) {
-		return true
+		return "", true
 	}
-	s, ok := unquote(raw)
-	*v = s
-	return ok
+	return unquote(raw)
 }
 
 func appendBoolValue(b []byte, v bool) ([]byte, error) { return strconv.AppendBool(b, v), nil }
 
-func decodeBoolInto(raw []byte, v *bool) bool {
+func decodeBoolInto(raw []byte) (bool, bool) {
 	if isNull(raw) {
-		return true
+		return false, true
 	}
-	b, ok := decodeBool(raw)
-	*v = b
-	return ok
+	return decodeBool(raw)
 }
 
 // signed is the codec of a signed integer type, decoded from its digits.
 func signed[T ~int | ~int8 | ~int16 | ~int32 | ~int64]() Codec[T] {
 	bits := int(unsafe.Sizeof(T(0))) * 8
 	return newCodec(func(b []byte, v T) ([]byte, error) { return strconv.AppendInt(b, int64(v), 10), nil },
-		func(raw []byte, v *T) bool {
+		func(raw []byte) (T, bool) {
 			if isNull(raw) {
-				return true
+				return 0, true
 			}
 			n, ok := parseInt(raw, bits)
-			*v = T(n)
-			return ok
+			return T(n), ok
 		})
 }
 
@@ -77,13 +72,12 @@ func signed[T ~int | ~int8 | ~int16 | ~int32 | ~int64]() Codec[T] {
 func unsigned[T ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64]() Codec[T] {
 	bits := int(unsafe.Sizeof(T(0))) * 8
 	return newCodec(func(b []byte, v T) ([]byte, error) { return strconv.AppendUint(b, uint64(v), 10), nil },
-		func(raw []byte, v *T) bool {
+		func(raw []byte) (T, bool) {
 			if isNull(raw) {
-				return true
+				return 0, true
 			}
 			n, ok := parseUint(raw, bits)
-			*v = T(n)
-			return ok
+			return T(n), ok
 		})
 }
 
@@ -112,16 +106,15 @@ func parseUint(raw []byte, bits int) (uint64, bool) {
 // exponent cut-offs, as Encode does there.
 func floating[T ~float32 | ~float64](bits int) Codec[T] {
 	c := newCodec(func(b []byte, v T) ([]byte, error) { return appendJSFloat(b, float64(v), bits), nil },
-		func(raw []byte, v *T) bool {
+		func(raw []byte) (T, bool) {
 			if isNull(raw) {
-				return true
+				return 0, true
 			}
 			if raw[0] != '-' && (raw[0] < '0' || raw[0] > '9') {
-				return false
+				return 0, false
 			}
 			f, err := strconv.ParseFloat(aliasString(raw), bits)
-			*v = T(f)
-			return err == nil
+			return T(f), err == nil
 		})
 	c.elem = func(b []byte, v T) ([]byte, error) { return appendJSONFloat(b, float64(v), bits) }
 	return c
@@ -163,21 +156,20 @@ func appendBytes(b []byte, v []byte) ([]byte, error) {
 
 // decodeBytes reads base64 text, or an array of bytes, as encoding/json
 // does.
-func decodeBytes(raw []byte, v *[]byte) bool {
+func decodeBytes(raw []byte) ([]byte, bool) {
 	if isNull(raw) {
-		return true
+		return nil, true
 	}
 	if raw[0] == '[' {
-		return decodeArray(raw, v, Uint8.dec)
+		return decodeArray(raw, Uint8.dec)
 	}
 	s, ok := unquote(raw)
 	if !ok {
-		return false
+		return nil, false
 	}
 	out := make([]byte, base64.StdEncoding.DecodedLen(len(s)))
 	n, err := base64.StdEncoding.Decode(out, []byte(s))
-	*v = out[:n]
-	return err == nil
+	return out[:n], err == nil
 }
 
 // aliasString returns b as a string without copying; b must not change.
@@ -244,13 +236,13 @@ func hex4(s []byte, i int) (rune, bool) {
 // StringOf returns the codec of a defined string type.
 func StringOf[T ~string]() Codec[T] {
 	return newCodec(func(b []byte, v T) ([]byte, error) { return appendJSString(b, string(v)), nil },
-		func(raw []byte, v *T) bool { return String.dec(raw, (*string)(unsafe.Pointer(v))) })
+		func(raw []byte) (T, bool) { s, ok := String.dec(raw); return T(s), ok })
 }
 
 // BoolOf returns the codec of a defined bool type.
 func BoolOf[T ~bool]() Codec[T] {
 	return newCodec(func(b []byte, v T) ([]byte, error) { return strconv.AppendBool(b, bool(v)), nil },
-		func(raw []byte, v *T) bool { return Bool.dec(raw, (*bool)(unsafe.Pointer(v))) })
+		func(raw []byte) (T, bool) { b, ok := Bool.dec(raw); return T(b), ok })
 }
 
 // SignedOf returns the codec of a defined signed integer type.
