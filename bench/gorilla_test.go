@@ -12,10 +12,16 @@ import (
 // gorilla/sessions: CookieStore (signed with HMAC-SHA256, not encrypted, as
 // sessiongen's cookie) for the scenarios, FilesystemStore for lost writes.
 
-func newGorilla(tb testing.TB) *impl {
+// newGorillaStore returns the CookieStore of the scenarios.
+func newGorillaStore() *sessions.CookieStore {
 	store := sessions.NewCookieStore([]byte(secret))
 	store.Options = &sessions.Options{Path: "/", HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode}
 	store.MaxAge(0) // a browser-session cookie, as sessiongen's and scs's here
+	return store
+}
+
+func newGorilla(tb testing.TB) *impl {
+	store := newGorillaStore()
 
 	readThree := func(s *sessions.Session) error {
 		uid, ok1 := s.Values[keyUserID].(string)

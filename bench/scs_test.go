@@ -141,6 +141,12 @@ func newSCSWith(tb testing.TB, name string, wrap func(*scsManager, func(context.
 		err = h(newRespWriter(), newRequest(cookie))
 		return v, err
 	}
+	im.cookie = seedSCS(tb, sm)
+	return im
+}
+
+// seedSCS stores the full session in sm's store and returns its cookie.
+func seedSCS(tb testing.TB, sm *scsManager) string {
 	seed := scsHandler(sm, func(ctx context.Context) error {
 		sm.Put(ctx, keyUserID, valUserID)
 		sm.Put(ctx, keyTheme, valTheme)
@@ -153,8 +159,7 @@ func newSCSWith(tb testing.TB, name string, wrap func(*scsManager, func(context.
 	if err := seed(w, newRequest("")); err != nil {
 		tb.Fatal(err)
 	}
-	im.cookie = cookiePair(setCookie(w))
-	return im
+	return cookiePair(setCookie(w))
 }
 
 // newSCSShared is scs's memory store for lost writes: a commit writes every

@@ -1,0 +1,211 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/gorilla/sessions"
+
+	gen "github.com/sessiongen/sessiongen/bench/sessions"
+)
+
+// Middleware under real HTTP load: a net/http server on loopback
+// (httptest.NewServer) and a keep-alive client, one request per iteration,
+// so the count is bounded by -benchtime and the benchmark stops by itself.
+// The handler is small: it reads the session (userId, theme, roles) and
+// writes "ok"; handler=commit also sets lastSeen, so the session is
+// committed. impl=bare is the same handler without a session: the others'
+// overhead is their time over bare's.
+
+// httpImpl is one implementation as an http.Handler, and the Cookie header
+// its requests carry.
+type httpImpl struct {
+	name   string
+	cookie string
+	read   http.Handler
+	commit http.Handler
+}
+
+// sessionReader is what the handlers read, whatever the implementation.
+type sessionReader func(r *http.Request) (uid string, ok1 bool, theme string, ok2 bool, roles []string, ok3 bool)
+
+// okHandler reads the session with read and answers "ok", or 500 when the
+// values are wrong; set (nil for handler=read) changes the session.
+func okHandler(read sessionReader, set func(r *http.Request)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if read != nil {
+			if err := checkRead(read(r)); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+		}
+		if set != nil {
+			set(r)
+		}
+		io.WriteString(w, "ok")
+	})
+}
+
+func httpBare(testing.TB) *httpImpl {
+	h := okHandler(nil, nil)
+	return &httpImpl{name: "bare", read: h, commit: h}
+}
+
+func httpSessiongen(tb testing.TB) *httpImpl {
+	st, err := gen.NewSignedStorage(benchConfig())
+	must(tb, err)
+	read := func(r *http.Request) (string, bool, string, bool, []string, bool) {
+		s, _ := gen.SignedSessionFrom(r.Context())
+		uid, ok1 := s.UserID()
+		theme, ok2 := s.Theme()
+		roles, ok3 := s.Roles()
+		return uid, ok1, theme, ok2, roles, ok3
+	}
+	set := func(r *http.Request) {
+		s, _ := gen.SignedSessionFrom(r.Context())
+		s.SetLastSeen(nextLastSeen)
+	}
+	return &httpImpl{
+		name:   "sessiongen",
+		cookie: newSessiongen(tb).cookie,
+		read:   st.Middleware(okHandler(read, nil)),
+		commit: st.Middleware(okHandler(read, set)),
+	}
+}
+
+func httpSessiongenServer(tb testing.TB) *httpImpl {
+	st, err := gen.NewServerStorage(memoryConfig())
+	must(tb, err)
+	read := func(r *http.Request) (string, bool, string, bool, []string, bool) {
+		s, _ := gen.ServerSessionFrom(r.Context())
+		uid, ok1 := s.UserID()
+		theme, ok2 := s.Theme()
+		roles, ok3 := s.Roles()
+		return uid, ok1, theme, ok2, roles, ok3
+	}
+	set := func(r *http.Request) {
+		s, _ := gen.ServerSessionFrom(r.Context())
+		s.SetLastSeen(nextLastSeen)
+	}
+	return &httpImpl{
+		name:   "sessiongen-server-memory",
+		cookie: newSessiongenServer(tb, "sessiongen-server-memory", st).cookie,
+		read:   st.Middleware(okHandler(read, nil)),
+		commit: st.Middleware(okHandler(read, set)),
+	}
+}
+
+func httpSCS(tb testing.TB) *httpImpl {
+	sm := newSCSManager()
+	read := func(r *http.Request) (string, bool, string, bool, []string, bool) {
+		uid, ok1 := sm.Get(r.Context(), keyUserID).(string)
+		theme, ok2 := sm.Get(r.Context(), keyTheme).(string)
+		roles, ok3 := sm.Get(r.Context(), keyRoles).([]string)
+		return uid, ok1, theme, ok2, roles, ok3
+	}
+	set := func(r *http.Request) { sm.Put(r.Context(), keyLastSeen, nextLastSeen) }
+	return &httpImpl{
+		name:   "scs",
+		cookie: seedSCS(tb, sm),
+		read:   sm.LoadAndSave(okHandler(read, nil)),
+		commit: sm.LoadAndSave(okHandler(read, set)),
+	}
+}
+
+func httpGorilla(tb testing.TB) *httpImpl {
+	im := newGorilla(tb)
+	store := newGorillaStore()
+	get := func(r *http.Request) *sessions.Session {
+		s, _ := store.Get(r, cookieName)
+		return s
+	}
+	read := func(r *http.Request) (string, bool, string, bool, []string, bool) {
+		s := get(r)
+		uid, ok1 := s.Values[keyUserID].(string)
+		theme, ok2 := s.Values[keyTheme].(string)
+		roles, ok3 := s.Values[keyRoles].([]string)
+		return uid, ok1, theme, ok2, roles, ok3
+	}
+	commit := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		okHandler(read, func(r *http.Request) {
+			s := get(r)
+			s.Values[keyLastSeen] = nextLastSeen
+			if err := s.Save(r, w); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+			}
+		}).ServeHTTP(w, r)
+	})
+	return &httpImpl{name: "gorilla", cookie: im.cookie, read: okHandler(read, nil), commit: commit}
+}
+
+var httpImpls = []func(testing.TB) *httpImpl{httpBare, httpSessiongen, httpSessiongenServer, httpSCS, httpGorilla}
+
+var errHTTPStatus = errors.New("bench: the server did not answer 200 ok")
+
+// serve sends one request with cookie to url and reads the answer.
+func serve(c *http.Client, url, cookie string) error {
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	if cookie != "" {
+		req.Header.Set("Cookie", cookie)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK || string(body) != "ok" {
+		return errHTTPStatus
+	}
+	return nil
+}
+
+// BenchmarkHTTP is one loopback HTTP request per iteration through each
+// implementation's middleware (gorilla has none: its calls are in the
+// handler), handler=read and handler=commit.
+func BenchmarkHTTP(b *testing.B) {
+	for _, handler := range []string{"read", "commit"} {
+		for _, newImpl := range httpImpls {
+			im := newImpl(b)
+			h := im.read
+			if handler == "commit" {
+				h = im.commit
+			}
+			b.Run("handler="+handler+"/impl="+im.name, func(b *testing.B) {
+				srv := httptest.NewServer(h)
+				defer srv.Close()
+				c := srv.Client()
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := serve(c, srv.URL, im.cookie); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestHTTP checks that every implementation answers both handlers.
+func TestHTTP(t *testing.T) {
+	for _, newImpl := range httpImpls {
+		im := newImpl(t)
+		for _, h := range []http.Handler{im.read, im.commit} {
+			srv := httptest.NewServer(h)
+			if err := serve(srv.Client(), srv.URL, im.cookie); err != nil {
+				t.Errorf("%s: %v", im.name, err)
+			}
+			srv.Close()
+		}
+	}
+}
