@@ -114,6 +114,7 @@ var impls = []struct {
 	{"sessiongen-encrypted", newSessiongenEncrypted},
 	{"sessiongen-server-memory", newSessiongenServerMemory},
 	{"sessiongen-server-redis", newSessiongenServerRedis},
+	{"redis-bare", newRedisBare},
 	{"typed", newTyped},
 	{"gorilla", newGorilla},
 	{"scs", newSCS},

@@ -230,11 +230,23 @@ var skipRedisOnce sync.Once
 // it the row is skipped, under CI=true too: a benchmark's missing row fails
 // nothing (redisstore's own tests are where a missing Redis fails CI).
 func newSessiongenServerRedis(tb testing.TB) *impl {
+	rdb, prefix := redisClient(tb)
+	cfg := benchConfig()
+	cfg.Store = redisstore.New(rdb, redisstore.Options{Prefix: prefix})
+	st, err := sessions.NewServerStorage(cfg)
+	must(tb, err)
+	return newSessiongenServer(tb, "sessiongen-server-redis", st)
+}
+
+// redisClient connects to $SESSIONGEN_REDIS_ADDR and returns a key prefix
+// of the benchmark's own, whose keys are deleted after it; it skips tb
+// without the variable.
+func redisClient(tb testing.TB) (*redis.Client, string) {
 	tb.Helper()
 	addr := os.Getenv(redisAddrEnv)
 	if addr == "" {
-		msg := "impl=sessiongen-server-redis skipped: " + redisAddrEnv + " is unset (e.g. 127.0.0.1:6379; as root, `bash .ci/setup.d/30-redis.sh` starts one). " +
-			"Benchmarks are not tests: the row is skipped, not failed, under CI=true too."
+		msg := "impl=sessiongen-server-redis and impl=redis-bare skipped: " + redisAddrEnv + " is unset (e.g. 127.0.0.1:6379; as root, `bash .ci/setup.d/30-redis.sh` starts one). " +
+			"Benchmarks are not tests: the rows are skipped, not failed, under CI=true too."
 		skipRedisOnce.Do(func() { fmt.Fprintln(os.Stderr, "bench:", msg) })
 		tb.Skip(msg)
 	}
@@ -245,11 +257,7 @@ func newSessiongenServerRedis(tb testing.TB) *impl {
 	}
 	prefix := "sessiongen-bench:" + rand.Text()[:12] + ":"
 	tb.Cleanup(func() { deletePrefix(tb, rdb, prefix) })
-	cfg := benchConfig()
-	cfg.Store = redisstore.New(rdb, redisstore.Options{Prefix: prefix})
-	st, err := sessions.NewServerStorage(cfg)
-	must(tb, err)
-	return newSessiongenServer(tb, "sessiongen-server-redis", st)
+	return rdb, prefix
 }
 
 // deletePrefix deletes the keys a benchmark wrote (Write creates a session
