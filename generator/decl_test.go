@@ -29,7 +29,7 @@ func TestDeclarationsMatchTable(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			opts := Options{Filename: path, Dir: "."}
+			opts := Options{Filename: path, Dir: ".", Output: filepath.Join("..", "golden", name, name+"_gen.go")}
 			s, err := Load(src, opts)
 			if err != nil {
 				t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -27,6 +28,18 @@ type Options struct {
 	// Dir is the directory whose module resolves the import paths of named
 	// types; "" means the directory of Filename.
 	Dir string
+	// Output is the path of the generated file; "" means Filename with
+	// _gen.go for its extension. Its directory is the generated package,
+	// whose own types the schema may name bare (Cart) or by import path.
+	Output string
+}
+
+// output returns the generated file's path.
+func (o Options) output() string {
+	if o.Output != "" {
+		return o.Output
+	}
+	return strings.TrimSuffix(o.Filename, filepath.Ext(o.Filename)) + "_gen.go"
 }
 
 // Generate checks the schema in src and returns the generated Go file,
@@ -65,7 +78,7 @@ func Load(src []byte, opts Options) (*Schema, error) {
 	if dir == "" {
 		dir = filepath.Dir(opts.Filename)
 	}
-	l.resolveTypes(s, dir)
+	l.resolveTypes(s, dir, opts.output())
 	if err := d.err(); err != nil {
 		return nil, err
 	}

@@ -187,9 +187,9 @@ const (
 )
 
 // typePattern is the syntax parseType accepts: []T and map[string]T around
-// a basic type or import/path.Name.
+// a basic type, import/path.Name, or Name (a type of the generated package).
 func typePattern() string {
-	return `^\s*((\[\]|map\[\s*string\s*\])\s*)*(` + strings.Join(basicTypes, "|") + `|[^\s\[\]*]+\.[A-Z][A-Za-z0-9_]*)\s*$`
+	return `^\s*((\[\]|map\[\s*string\s*\])\s*)*(` + strings.Join(basicTypes, "|") + `|([^\s\[\]*]+\.)?[A-Z][A-Za-z0-9_]*)\s*$`
 }
 
 // definitions are the shared definitions the mappings refer to.

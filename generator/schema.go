@@ -15,7 +15,9 @@ import (
 type Schema struct {
 	Package  string
 	Sessions []*Session
-	Scope    *Scope // the package block: every package-level identifier
+	Scope    *Scope            // the package block: every package-level identifier
+	PkgPath  string            // the generated package's import path, when it was loaded
+	Imports  map[string]string // package name by import path, of the named types' packages
 }
 
 // A Session is one session of the schema: a cookie, its keys and flash keys.

@@ -242,7 +242,7 @@ func bitSize(name string) int {
 
 // resolveTypes loads the packages that the schema's named types come from,
 // only when there are any, and checks each type.
-func (l *loader) resolveTypes(s *Schema, dir string) {
+func (l *loader) resolveTypes(s *Schema, dir, output string) {
 	paths := map[string]bool{}
 	type sessionKey struct {
 		what string
@@ -260,18 +260,29 @@ func (l *loader) resolveTypes(s *Schema, dir string) {
 	if len(paths) == 0 {
 		return
 	}
-	r, err := loadPackages(dir, paths)
+	r, err := loadPackages(dir, output, s.Package, paths)
 	if err != nil {
 		l.d.add(Pos{1, 1}, "cannot load packages: %v", err)
 		return
+	}
+	s.PkgPath = r.selfPath()
+	s.Imports = map[string]string{}
+	for path := range paths {
+		if p := r.pkgs[path]; p != nil && p.Name != "" && path != s.PkgPath {
+			s.Imports[path] = p.Name
+		}
 	}
 	for _, sk := range all {
 		sk.k.Type.walk(func(t *Type) {
 			if t.Kind != Named || builtinNamed[t.Path+"."+t.Name] {
 				return
 			}
+			src := t.Name
+			if t.Path != "" {
+				src = t.Path + "." + t.Name
+			}
 			if msg := r.check(t); msg != "" {
-				l.d.add(sk.k.TypePos, "%s: key %q: type %q: %s", sk.what, sk.k.Name, t.Path+"."+t.Name, msg)
+				l.d.add(sk.k.TypePos, "%s: key %q: type %q: %s", sk.what, sk.k.Name, src, msg)
 			}
 		})
 	}

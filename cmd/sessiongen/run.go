@@ -84,7 +84,7 @@ func generate(schema, out string, check bool, stdout, stderr io.Writer) int {
 	if err != nil {
 		source = filepath.Base(schema)
 	}
-	code, err := generator.Generate(src, generator.Options{Filename: schema, Source: source})
+	code, err := generator.Generate(src, generator.Options{Filename: schema, Source: source, Output: out})
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1

@@ -4,7 +4,7 @@ package types
 
 import (
 	"context"
-	testtypes "github.com/sessiongen/sessiongen/internal/testtypes"
+	"github.com/sessiongen/sessiongen/internal/testtypes"
 	"github.com/sessiongen/sessiongen/runtime"
 	"net/http"
 	"time"
