@@ -94,10 +94,20 @@ func emitShared(f *jen.File) {
 
 // docLines adds doc as comment lines, wrapped at the schema's line breaks.
 func docLines(g *jen.Group, text string) {
-	for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
-		g.Comment(strings.TrimRight(line, " "))
+	for _, line := range strings.Split(strings.TrimSpace(safeDoc.Replace(text)), "\n") {
+		line = strings.TrimRight(line, " \t")
+		if strings.HasPrefix(line, "/") {
+			// jennifer writes a comment starting with // or /* as is: a
+			// space keeps it a comment (never a //go: or //line directive).
+			line = " " + line
+		}
+		g.Comment(line)
 	}
 }
+
+// safeDoc removes from doc text what Go source may not hold in a comment
+// (NUL, a byte order mark) and line breaks other than \n.
+var safeDoc = strings.NewReplacer("\x00", "", "\ufeff", "", "\r\n", "\n", "\r", "\n", "\u2028", "\n", "\u2029", "\n")
 
 // comment returns doc comment statements: the first line, then the
 // schema's doc text, if any, after an empty comment line.

@@ -158,6 +158,7 @@ var beyondJSONSchema = map[string]string{
 	"bad_duplicate_go_names":  "two keys that become one Go name",
 	"bad_key_flash_collision": "a key and a flash key whose methods have one Go name",
 	"bad_import_cycle":        "a named type whose package imports the generated package (needs the packages loaded)",
+	"bad_unusable_types":      "types holding a lock, an interface or unexported fields (needs the packages loaded)",
 	"bad_named_types":         "named types that do not exist or cannot round-trip through JSON (needs the package loaded)",
 	"bad_package_decls":       "sessions whose package-level names collide (User and NewUser) or are not exported",
 	"bad_vet_methods":         "keys whose accessors would take a name go vet reserves (MarshalJSON), or are not exported",

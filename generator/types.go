@@ -63,8 +63,8 @@ func parseType(src string) *Type {
 		t.err = "functions cannot round-trip through JSON"
 	case s == "complex64" || s == "complex128":
 		t.err = "complex numbers cannot round-trip through JSON"
-	case s == "any" || s == "interface{}":
-		t.err = "untyped values are not supported: name a concrete type (encoding/json.RawMessage keeps raw JSON)"
+	case s == "any" || s == "interface{}" || s == "error":
+		t.err = noInterfaces + " (name a concrete type; encoding/json.RawMessage keeps raw JSON)"
 	case slices.Contains(basicTypes, s):
 		t.Kind, t.Name = Basic, s
 	case strings.Contains(s, "."):
@@ -256,12 +256,18 @@ func exportedTypes(p *types.Package) []string {
 	return names
 }
 
+// noInterfaces is why an interface type is refused.
+const noInterfaces = "interfaces are not supported: the value could not be decoded back"
+
 // jsonProblem reports why encoding/json cannot round-trip t, or "".
 func jsonProblem(t types.Type, seen map[types.Type]bool) string {
 	if seen[t] {
 		return ""
 	}
 	seen[t] = true
+	if lock := lockPath(t, map[types.Type]bool{}); lock != "" {
+		return "it holds a lock (" + lock + "): session values are copied, and go vet's copylocks check refuses copying a lock"
+	}
 	if hasMethods(t, "MarshalJSON", "UnmarshalJSON") || hasMethods(t, "MarshalText", "UnmarshalText") {
 		return ""
 	}
@@ -278,9 +284,7 @@ func jsonProblem(t types.Type, seen map[types.Type]bool) string {
 	case *types.Signature:
 		return "functions are not JSON"
 	case *types.Interface:
-		if !u.Empty() {
-			return "a non-empty interface cannot be decoded from JSON"
-		}
+		return noInterfaces
 	case *types.Pointer:
 		return jsonProblem(u.Elem(), seen)
 	case *types.Slice:
@@ -301,8 +305,11 @@ func jsonProblem(t types.Type, seen map[types.Type]bool) string {
 func structProblem(s *types.Struct, seen map[types.Type]bool) string {
 	for i := range s.NumFields() {
 		f := s.Field(i)
-		if (!f.Exported() && !f.Embedded()) || strings.HasPrefix(s.Tag(i), `json:"-"`) {
+		if strings.HasPrefix(s.Tag(i), `json:"-"`) {
 			continue
+		}
+		if !f.Exported() && !f.Embedded() {
+			return "field " + f.Name() + " is unexported, so JSON drops it (give the type MarshalJSON and UnmarshalJSON methods)"
 		}
 		if why := jsonProblem(f.Type(), seen); why != "" {
 			return "field " + f.Name() + ": " + why
@@ -350,4 +357,33 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// lockPath follows go vet's copylocks rule: it returns the lock t holds by
+// value (a type whose pointer has Lock and Unlock methods, as sync.Mutex,
+// or a struct field or array element that is one), or "".
+func lockPath(t types.Type, seen map[types.Type]bool) string {
+	if seen[t] {
+		return ""
+	}
+	seen[t] = true
+	if _, ok := t.Underlying().(*types.Interface); ok {
+		return ""
+	}
+	ptr := types.NewMethodSet(types.NewPointer(t))
+	val := types.NewMethodSet(t)
+	if ptr.Lookup(nil, "Lock") != nil && ptr.Lookup(nil, "Unlock") != nil && val.Lookup(nil, "Lock") == nil {
+		return t.String()
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Struct:
+		for i := range u.NumFields() {
+			if p := lockPath(u.Field(i).Type(), seen); p != "" {
+				return p
+			}
+		}
+	case *types.Array:
+		return lockPath(u.Elem(), seen)
+	}
+	return ""
 }

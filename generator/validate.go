@@ -1,7 +1,9 @@
 package generator
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -200,8 +202,14 @@ func (l *loader) defaultValue(what, kind string, k *Key, n *yaml.Node) any {
 		}
 		return b
 	case strings.HasPrefix(t.Name, "float"):
-		f, err := strconv.ParseFloat(n.Value, 64)
-		if err != nil {
+		f, err := strconv.ParseFloat(n.Value, bitSize(t.Name))
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			err = strconv.ErrRange
+		}
+		switch {
+		case errors.Is(err, strconv.ErrRange):
+			return bad("a finite number in the range of " + t.Name)
+		case err != nil:
 			return bad("a number")
 		}
 		return f
@@ -234,7 +242,7 @@ func bitSize(name string) int {
 		return 8
 	case "int16", "uint16":
 		return 16
-	case "int32", "uint32", "rune":
+	case "int32", "uint32", "rune", "float32":
 		return 32
 	}
 	return 64
