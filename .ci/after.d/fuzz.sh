@@ -18,6 +18,7 @@
     ./runtime:FuzzEncryptedCookie \
     ./runtime:FuzzParseObject \
     ./generator:FuzzLoad \
+    ./generator:FuzzSchemaCompiles \
     ./golden/types:FuzzTypedRoundTrip; do
     pkg="${target%%:*}" name="${target##*:}"
     corpus="$pkg/testdata/fuzz/$name"
