@@ -21,7 +21,7 @@ const JSONSchemaURL = "https://raw.githubusercontent.com/sessiongen/sessiongen/m
 // accept them (a test holds them to the loader).
 var (
 	storageValues  = []string{"cookie", "server"}
-	sameSiteValues = []string{"lax", "strict", "none"}
+	sameSiteValues = []string{"lax", "strict", "none", "omit"}
 	priorityValues = []string{"", "low", "medium", "high"}
 )
 
@@ -79,13 +79,13 @@ var fieldSpecs = map[string]map[string]field{
 	},
 	"cookie": {
 		"name": {schema: ref("cookieName"), def: "__session",
-			doc: "The cookie's name: letters, digits and !#$%&'*+-.^_`|~. A __Host- name needs secure, path / and no domain; a __Secure- name needs secure."},
-		"path": {schema: obj{{"type", "string"}, {"pattern", `^(/[^;\r\n]*)?$`}}, def: "/",
-			doc: "The cookie's Path attribute; it starts with /."},
-		"domain": {schema: obj{{"type", "string"}, {"pattern", `^[^; \t\r\n/]*$`}}, def: "",
-			doc: "The cookie's Domain attribute. Empty (default): a host-only cookie."},
+			doc: "The cookie's name: letters, digits and !#$%&'*+-.^_`|~. A __Host- name (in any case, as browsers match it) needs secure, path / and no domain; a __Secure- name needs secure."},
+		"path": {schema: obj{{"type", "string"}, {"pattern", cookiePathPattern}}, def: "/",
+			doc: "The cookie's Path attribute: it starts with / and holds only printable ASCII without spaces, ';' or ','. Empty: no Path attribute."},
+		"domain": {schema: obj{{"type", "string"}, {"pattern", cookieDomainPattern}}, def: "",
+			doc: "The cookie's Domain attribute: a host name or an IPv4 address, with an optional leading dot. Empty (default): a host-only cookie."},
 		"sameSite": {schema: obj{{"type", "string"}, {"enum", sameSiteValues}}, def: "lax",
-			doc: "The cookie's SameSite attribute: lax (default), strict or none. none needs secure: true."},
+			doc: "The cookie's SameSite attribute: lax (default), strict, none, or omit (no attribute, React Router's sameSite: false). none needs secure: true."},
 		"httpOnly": {schema: obj{{"type", "boolean"}}, def: true,
 			doc: "Set HttpOnly, so that JavaScript cannot read the cookie."},
 		"secure": {schema: obj{{"type", "boolean"}}, def: true,

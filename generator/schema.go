@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sessiongen/sessiongen/runtime"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -32,18 +33,10 @@ type Session struct {
 	Pos             Pos
 }
 
-// A Cookie holds the cookie attributes with the schema's defaults applied.
-type Cookie struct {
-	Name        string
-	Path        string
-	Domain      string
-	SameSite    string
-	HTTPOnly    bool
-	Secure      bool
-	Partitioned bool
-	Priority    string
-	MaxAge      time.Duration
-}
+// A Cookie holds the cookie attributes with the schema's defaults applied:
+// the runtime's own type, so that the generator checks what NewStorage
+// will check.
+type Cookie = runtime.CookieOptions
 
 // A Key is one session key or flash key.
 type Key struct {
@@ -238,10 +231,11 @@ func (l *loader) session(name string, kn, n *yaml.Node) *Session {
 	return sess
 }
 
-// cookie decodes the cookie mapping with the defaults of DESIGN.md: name
-// __session, path /, SameSite Lax, HttpOnly and Secure on.
+// cookie decodes the cookie mapping over the runtime's defaults
+// (runtime.DefaultCookieOptions: name __session, path /, SameSite Lax,
+// HttpOnly and Secure on).
 func (l *loader) cookie(what string, n *yaml.Node) Cookie {
-	c := Cookie{Name: "__session", Path: "/", SameSite: "lax", HTTPOnly: true, Secure: true}
+	c := runtime.DefaultCookieOptions()
 	if n == nil {
 		return c
 	}

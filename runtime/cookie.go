@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -35,50 +34,6 @@ type CookieOptions struct {
 	Partitioned bool          // Partitioned attribute (CHIPS)
 	Priority    string        // "", "low", "medium", "high"
 	MaxAge      time.Duration // 0: a browser-session cookie (no Max-Age)
-}
-
-// validate applies React Router's cookie checks and net/http's name and
-// attribute checks. Config.DisableSecure has been applied already, so it is
-// checked against what will really be sent.
-func (c *CookieOptions) validate() error {
-	if c.Name == "" {
-		c.Name = "__session"
-	}
-	if c.SameSite == "" {
-		c.SameSite = SameSiteLax
-	}
-	hc := http.Cookie{Name: c.Name, Value: "x", Path: c.Path, Domain: c.Domain}
-	if err := hc.Valid(); err != nil {
-		return fmt.Errorf("%w: cookie: %v", ErrConfig, err)
-	}
-	switch c.SameSite {
-	case SameSiteLax, SameSiteStrict, SameSiteNone, SameSiteOmit:
-	default:
-		return fmt.Errorf("%w: cookie %q: unknown SameSite %q (want lax, strict or none)", ErrConfig, c.Name, c.SameSite)
-	}
-	switch strings.ToLower(c.Priority) {
-	case "", "low", "medium", "high":
-	default:
-		return fmt.Errorf("%w: cookie %q: unknown Priority %q (want low, medium or high)", ErrConfig, c.Name, c.Priority)
-	}
-	if c.MaxAge < 0 {
-		return fmt.Errorf("%w: cookie %q: negative MaxAge", ErrConfig, c.Name)
-	}
-	return c.prefixRules()
-}
-
-func (c *CookieOptions) prefixRules() error {
-	switch {
-	case c.SameSite == SameSiteNone && !c.Secure:
-		return fmt.Errorf("%w: cookie %q: SameSite=None needs Secure", ErrConfig, c.Name)
-	case c.Partitioned && !c.Secure:
-		return fmt.Errorf("%w: cookie %q: Partitioned needs Secure", ErrConfig, c.Name)
-	case strings.HasPrefix(c.Name, "__Host-") && (!c.Secure || c.Path != "/" || c.Domain != ""):
-		return fmt.Errorf("%w: cookie %q: a __Host- cookie needs Secure, Path=/ and no Domain", ErrConfig, c.Name)
-	case strings.HasPrefix(c.Name, "__Secure-") && !c.Secure:
-		return fmt.Errorf("%w: cookie %q: a __Secure- cookie needs Secure", ErrConfig, c.Name)
-	}
-	return nil
 }
 
 // header holds the precomputed parts of a Set-Cookie line, so that a commit
