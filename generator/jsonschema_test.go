@@ -179,7 +179,7 @@ func TestJSONSchemaRefusesBadSchemas(t *testing.T) {
 		_, beyond := beyondJSONSchema[name]
 		switch {
 		case err == errNotYAML:
-			if name != "bad_yaml_syntax" {
+			if !strings.HasPrefix(name, "bad_yaml_") { // syntax, a tab, a duplicated key
 				t.Errorf("%s is not YAML", name)
 			}
 		case err == nil && !beyond:

@@ -83,7 +83,11 @@ func (l *loader) mapping(n *yaml.Node, what string, allowed []string) (map[strin
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if allowed != nil && !slices.Contains(allowed, k.Value) {
-			l.d.add(pos(k), "%s: unknown field %q (want one of: %s)", what, k.Value, strings.Join(allowed, ", "))
+			l.d.add(pos(k), "%s: unknown field %q%s", what, k.Value, unknownField(k.Value, allowed))
+			continue
+		}
+		if first := keyNode(fields, k.Value); first != nil {
+			l.d.add(pos(k), "%s: duplicate key %q (first at %d:%d)", what, k.Value, first.Line, first.Column)
 			continue
 		}
 		fields[k.Value] = v
@@ -91,6 +95,15 @@ func (l *loader) mapping(n *yaml.Node, what string, allowed []string) (map[strin
 		order = append(order, k.Value)
 	}
 	return fields, order
+}
+
+// unknownField is the reason a field is not allowed: the allowed field it
+// nearly spells (in any case, or within two edits), or all of them.
+func unknownField(name string, allowed []string) string {
+	if hint := suggest(name, allowed, ""); hint != "" {
+		return hint
+	}
+	return " (want one of: " + strings.Join(allowed, ", ") + ")"
 }
 
 func keyNode(fields map[string]*yaml.Node, name string) *yaml.Node { return fields["\x00key:"+name] }
