@@ -41,6 +41,7 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sessiongen: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "wrote %s; generate with: sessiongen -schema %s\n", path, path)
+	fmt.Fprintf(stdout, "wrote %s; generate with: go tool sessiongen -schema %s\n"+
+		"(once per module: go get -tool github.com/sessiongen/sessiongen/cmd/sessiongen)\n", path, path)
 	return 0
 }

@@ -21,7 +21,8 @@
 //	-o FILE       the generated file; default: the schema's name with _gen.go
 //	              (sessions.yaml → sessions_gen.go). Paths are relative to the
 //	              working directory, which under go generate is the directory
-//	              of the file holding the //go:generate line.
+//	              of the file holding the //go:generate line. -o - writes
+//	              to standard output.
 //	-check        write nothing; print a unified diff and exit 1 when the
 //	              file on disk is not what the schema generates (for CI)
 //	-version      print the version and exit
@@ -43,7 +44,9 @@
 //
 // A bad schema is reported as file:line:col: message, one line per problem,
 // all at once; no file is written then. The output file is written
-// atomically, and only when its bytes change.
+// atomically, and only when its bytes change; a symlink is followed (the
+// link stays), and a target that is not a regular file (/dev/stdout, a
+// pipe) is written in place, never replaced. Errors name the file as given.
 //
 // Exit status: 0 on success, 1 for a bad schema or a stale file under
 // -check, 2 for bad usage.

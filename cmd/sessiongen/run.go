@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -23,7 +24,8 @@ Generates typed session accessors from a YAML schema (see go doc
 github.com/sessiongen/sessiongen/cmd/sessiongen).
 
   -schema FILE  the YAML schema (required)
-  -o FILE       output file (default: the schema's name with _gen.go)
+  -o FILE       output file (default: the schema's name with _gen.go);
+                - writes to standard output
   -check        write nothing; print a diff and exit 1 if the output is stale
   -version      print the version
 
@@ -72,6 +74,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 func generate(schema, out string, check bool, stdout, stderr io.Writer) int {
+	if out == "-" && check {
+		fmt.Fprintln(stderr, "sessiongen: -check needs a file to compare with, not -o - (see sessiongen -h)")
+		return 2
+	}
 	src, err := os.ReadFile(schema)
 	if err != nil {
 		fmt.Fprintf(stderr, "sessiongen: %v\n", err)
@@ -80,7 +86,11 @@ func generate(schema, out string, check bool, stdout, stderr io.Writer) int {
 		}
 		return 1
 	}
-	source, err := filepath.Rel(filepath.Dir(out), schema)
+	dir := filepath.Dir(out)
+	if out == "-" {
+		dir = "."
+	}
+	source, err := filepath.Rel(dir, schema)
 	if err != nil {
 		source = filepath.Base(schema)
 	}
@@ -89,24 +99,85 @@ func generate(schema, out string, check bool, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	old, err := os.ReadFile(out)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		fmt.Fprintf(stderr, "sessiongen: %v\n", err)
-		return 1
-	}
-	if bytes.Equal(old, code) {
+	if out == "-" {
+		if _, err := stdout.Write(code); err != nil {
+			fmt.Fprintf(stderr, "sessiongen: writing standard output: %v\n", err)
+			return 1
+		}
 		return 0
 	}
-	if check {
-		fmt.Fprint(stdout, udiff.Unified(out+" (on disk)", out+" (generated)", string(old), string(code)))
+	if err := writeOutput(out, code, check, stdout); errors.Is(err, errStale) {
 		fmt.Fprintf(stderr, "sessiongen: %s is stale: run sessiongen -schema %s -o %s\n", out, schema, out)
 		return 1
-	}
-	if err := writeAtomic(out, code); err != nil {
+	} else if err != nil {
 		fmt.Fprintf(stderr, "sessiongen: %v\n", err)
 		return 1
 	}
 	return 0
+}
+
+// errStale is writeOutput's error under -check when the file on disk is
+// not what the schema generates.
+var errStale = errors.New("stale")
+
+// writeOutput writes code to out unless out holds it already; with check,
+// it prints the diff instead. A target that is not a regular file (a
+// device such as /dev/stdout, a pipe) is written in place, never read or
+// replaced; a symlink is followed, so the link stays and its target is
+// written. Errors name out as the user gave it.
+func writeOutput(out string, code []byte, check bool, stdout io.Writer) error {
+	target := out
+	if resolved, err := filepath.EvalSymlinks(out); err == nil {
+		target = resolved
+	}
+	fi, err := os.Stat(target)
+	if err == nil && !fi.Mode().IsRegular() {
+		if check {
+			return fmt.Errorf("-check: %s is not a regular file", out)
+		}
+		return writeInPlace(out, target, code)
+	}
+	old, err := os.ReadFile(target)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("cannot read %s: %w", out, pathErr(err))
+	}
+	if bytes.Equal(old, code) {
+		return nil
+	}
+	if check {
+		fmt.Fprint(stdout, udiff.Unified(out+" (on disk)", out+" (generated)", string(old), string(code)))
+		return errStale
+	}
+	if err := writeAtomic(target, code); err != nil {
+		return fmt.Errorf("cannot write %s: %w", out, pathErr(err))
+	}
+	return nil
+}
+
+// writeInPlace writes code into an existing file that is not a regular
+// file, without truncating or replacing it.
+func writeInPlace(out, target string, code []byte) error {
+	f, err := os.OpenFile(target, os.O_WRONLY, 0)
+	if err == nil {
+		_, err = f.Write(code)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", out, pathErr(err))
+	}
+	return nil
+}
+
+// pathErr drops the path of a *fs.PathError (a temporary file's, or a
+// resolved symlink's), which the caller replaces with the user's name.
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // writeAtomic writes data to a temporary file beside path and renames it
