@@ -185,7 +185,8 @@ func emitFlash(f *jen.File, recv func() *jen.Statement, k *Key) {
 }
 
 // emitStorage writes the storage type, its spec and constructor, and the
-// methods of DESIGN.md §2 (plus header-level forms for non-net/http callers).
+// methods README.md lists under "The generated API" (plus header-level forms
+// for non-net/http callers).
 func emitStorage(f *jen.File, sess *Session) {
 	name, sname := storageType(sess), sessionType(sess)
 	spec := lowerFirst(sess.GoName) + "Spec"
