@@ -47,6 +47,8 @@ import (
 // Unwrap returns the original writer, so http.ResponseController works
 // through it. Applying the middleware twice with one key reads the session
 // once.
+//
+// For generated code; apps use the generated XStorage.Middleware.
 func (st *Storage) Middleware(key any, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := SessionFrom(r.Context(), key); ok {
@@ -68,6 +70,8 @@ func (st *Storage) Middleware(key any, next http.Handler) http.Handler {
 
 // SessionFrom returns the session that Storage.Middleware stored in ctx
 // under key, and false when that middleware did not run for this request.
+//
+// For generated code; apps use the generated XSessionFrom.
 func SessionFrom(ctx context.Context, key any) (*Session, bool) {
 	s, ok := ctx.Value(key).(*Session)
 	return s, ok && s != nil

@@ -30,6 +30,8 @@ func (st *Storage) RequireRedirect(key any, allow func(*Session) bool, login str
 
 // LoginURL returns login with a redirectTo parameter naming r's path and
 // query as the client sent them.
+//
+// For generated code; apps do not call it.
 func LoginURL(login string, r *http.Request) string {
 	back := r.RequestURI // before http.StripPrefix or a router changed r.URL
 	if !strings.HasPrefix(back, "/") {

@@ -13,6 +13,8 @@ const (
 )
 
 // FlashKey returns the key under which the flash value of key is stored.
+//
+// For generated code; apps do not call it.
 func FlashKey(key string) string { return flashPrefix + key + flashSuffix }
 
 // A Session is the untyped session the generated code wraps. Its methods

@@ -17,6 +17,8 @@ import (
 // SupportPackageIsVersion1 is referenced by generated code, so that a file
 // generated for a newer runtime fails to compile against an older one
 // instead of misbehaving.
+//
+// For generated code; apps do not use it.
 const SupportPackageIsVersion1 = true
 
 // MinSecretLen is the shortest secret accepted without
@@ -25,6 +27,8 @@ const MinSecretLen = 32
 
 // A Spec describes one session of the schema. Generated code fills it in;
 // apps do not need to.
+//
+// For generated code; apps do not use it.
 type Spec struct {
 	Name     string        // the schema's session name, for messages
 	Cookie   CookieOptions // cookie attributes
@@ -91,6 +95,8 @@ type Storage struct {
 
 // NewStorage checks cfg and spec and returns a Storage. Every error wraps
 // ErrConfig.
+//
+// For generated code; apps call the generated NewXStorage.
 func NewStorage(spec Spec, cfg Config) (*Storage, error) {
 	if err := checkSecrets(cfg); err != nil {
 		return nil, err
@@ -470,6 +476,8 @@ func (st *Storage) RevokeOwner(ctx context.Context, owner string) (int, error) {
 
 // OwnerOf returns v as the owner string stores index: a string as it is,
 // any other value as its JSON text (an integer id 42 becomes "42").
+//
+// For generated code; apps do not call it.
 func OwnerOf[T any](v T) string {
 	raw, err := Encode(v)
 	if err != nil {
