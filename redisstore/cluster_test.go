@@ -1,0 +1,246 @@
+package redisstore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/sessiongen/sessiongen/internal/testservice"
+	"github.com/sessiongen/sessiongen/redisstore"
+	"github.com/sessiongen/sessiongen/runtime"
+	"github.com/sessiongen/sessiongen/storetest"
+)
+
+func clusterClient(t testing.TB, addrs []string) *redis.ClusterClient {
+	t.Helper()
+	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs})
+	t.Cleanup(func() { rdb.Close() })
+	return rdb
+}
+
+func newClusterStore(t testing.TB) (*redisstore.Store, *redis.ClusterClient, string) {
+	rdb := clusterClient(t, testservice.RedisClusterAddrs(t))
+	p := prefix(t, rdb)
+	return redisstore.New(rdb, redisstore.Options{Prefix: p}), rdb, p
+}
+
+// masterOf returns the address of the master that holds key.
+func masterOf(t testing.TB, rdb *redis.ClusterClient, key string) string {
+	t.Helper()
+	m, err := rdb.MasterForKey(context.Background(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.Options().Addr
+}
+
+// masters returns the addresses of the cluster's masters.
+func masters(t testing.TB, rdb *redis.ClusterClient) []string {
+	t.Helper()
+	var mu sync.Mutex
+	var addrs []string
+	if err := rdb.ForEachMaster(context.Background(), func(_ context.Context, m *redis.Client) error {
+		mu.Lock()
+		defer mu.Unlock()
+		addrs = append(addrs, m.Options().Addr)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return addrs
+}
+
+func TestClusterConformance(t *testing.T) {
+	testservice.RedisClusterAddrs(t)
+	storetest.Run(t, func(t *testing.T) runtime.Store { st, _, _ := newClusterStore(t); return st })
+}
+
+// Two instances, each with its own cluster client, on one cluster.
+func TestClusterInstances(t *testing.T) {
+	addrs := testservice.RedisClusterAddrs(t)
+	ra, rb := clusterClient(t, addrs), clusterClient(t, addrs)
+	p := prefix(t, ra)
+	a := redisstore.New(ra, redisstore.Options{Prefix: p})
+	b := redisstore.New(rb, redisstore.Options{Prefix: p})
+	t.Run("NoLostWrites", func(t *testing.T) { storetest.NoLostWritesAcross(t, []runtime.Store{a, b}) })
+	t.Run("Instances", func(t *testing.T) { storetest.Instances(t, a, b) })
+}
+
+// Options{} as it is works on a cluster.
+func TestClusterDefaultOptions(t *testing.T) {
+	rdb := clusterClient(t, testservice.RedisClusterAddrs(t))
+	st := redisstore.New(rdb, redisstore.Options{})
+	ctx := t.Context()
+	id := storetest.NewID()
+	owner := "default-" + storetest.NewID()[:8]
+	if err := st.Create(ctx, id, runtime.Record{Data: []byte(`{"a":1}`), Owner: owner, Expires: time.Now().Add(time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	if rec, err := st.Read(ctx, id); err != nil || string(rec.Data) != `{"a":1}` {
+		t.Fatalf("Read = %s, %v", rec.Data, err)
+	}
+	if n, err := st.DeleteByOwner(ctx, owner); err != nil || n != 1 {
+		t.Fatalf("DeleteByOwner = %d, %v", n, err)
+	}
+}
+
+// An owner whose sessions lie in many slots on every master, with braces in
+// its name: DeleteByOwner deletes exactly its sessions, without CROSSSLOT.
+func TestClusterOwnerAcrossSlots(t *testing.T) {
+	st, rdb, p := newClusterStore(t)
+	ctx := t.Context()
+	all := masters(t, rdb)
+	for _, owner := range []string{"{alice}", "a}b{c", "{}" + storetest.NewID()[:6], "}{"} {
+		other := owner + "-other"
+		mine := map[string]bool{}
+		masters := map[string]bool{}
+		exp := time.Now().Add(time.Hour)
+		var others []string
+		for i := range 30 {
+			id, who := storetest.NewID(), owner
+			if i%3 == 0 {
+				who = other
+				others = append(others, id)
+			} else {
+				mine[id] = true
+			}
+			if err := st.Create(ctx, id, runtime.Record{Data: []byte(`{"n":1}`), Owner: who, Expires: exp}); err != nil {
+				t.Fatal(err)
+			}
+			masters[masterOf(t, rdb, p+"s:"+id)] = true
+		}
+		if len(masters) != len(all) {
+			t.Fatalf("%q: 30 sessions lie on %d of %d masters", owner, len(masters), len(all))
+		}
+		ids, err := st.IDsByOwner(ctx, owner)
+		if err != nil || len(ids) != len(mine) {
+			t.Fatalf("%q: IDsByOwner = %d ids, %v; want %d", owner, len(ids), err, len(mine))
+		}
+		n, err := st.DeleteByOwner(ctx, owner)
+		if err != nil || n != len(mine) {
+			t.Fatalf("%q: DeleteByOwner = %d, %v; want %d", owner, n, err, len(mine))
+		}
+		for id := range mine {
+			if _, err := st.Read(ctx, id); !errors.Is(err, runtime.ErrNotFound) {
+				t.Fatalf("%q: revoked session reads: %v", owner, err)
+			}
+		}
+		for _, id := range others {
+			if rec, err := st.Read(ctx, id); err != nil || rec.Owner != other {
+				t.Fatalf("%q: another owner's session: %+v, %v", owner, rec, err)
+			}
+		}
+	}
+}
+
+// Revocation races with commits: once DeleteByOwner has returned, every
+// session the owner had is gone and an Update of it (begun after) returns
+// ErrNotFound and creates nothing. Meanwhile other sessions change owner
+// back and forth from two goroutines each: afterwards each is listed in its
+// final owner's index and in no other.
+func TestClusterRevokeRace(t *testing.T) {
+	st, _, _ := newClusterStore(t)
+	ctx := t.Context()
+	user := "race{" + storetest.NewID()[:6] + "}"
+	exp := time.Now().Add(time.Hour)
+	ids := make([]string, 12)
+	for i := range ids {
+		ids[i] = storetest.NewID()
+		if err := st.Create(ctx, ids[i], runtime.Record{Data: []byte(`{}`), Owner: user, Expires: exp}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	flips := make([]string, 4)
+	for i := range flips {
+		flips[i] = storetest.NewID()
+		if err := st.Create(ctx, flips[i], runtime.Record{Data: []byte(`{}`), Expires: exp}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	errc := make(chan error, len(ids)+2*len(flips))
+	for i, id := range ids {
+		wg.Go(func() {
+			for n := 0; ; n++ {
+				after := isClosed(done)
+				err := st.Update(ctx, id, runtime.Patch{Set: []runtime.Field{{Key: fmt.Sprint("k", n), Value: []byte("1")}}, Expires: exp})
+				if errors.Is(err, runtime.ErrNotFound) {
+					return
+				}
+				if err != nil || after {
+					errc <- fmt.Errorf("session %d: Update after DeleteByOwner returned = %v, want ErrNotFound", i, err)
+					return
+				}
+			}
+		})
+	}
+	for _, id := range flips {
+		for _, who := range []string{user + "-a", user + "-b"} {
+			wg.Go(func() {
+				for !isClosed(done) {
+					if err := st.Update(ctx, id, runtime.Patch{Owner: &who, Expires: exp}); err != nil {
+						errc <- fmt.Errorf("owner change: %v", err)
+						return
+					}
+				}
+			})
+		}
+	}
+	time.Sleep(50 * time.Millisecond)
+	n, err := st.DeleteByOwner(ctx, user)
+	close(done)
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		t.Error(err)
+	}
+	if err != nil || n != len(ids) {
+		t.Fatalf("DeleteByOwner = %d, %v; want %d", n, err, len(ids))
+	}
+	for _, id := range ids {
+		if rec, err := st.Read(ctx, id); !errors.Is(err, runtime.ErrNotFound) {
+			t.Fatalf("revoked session came back: %s, %v", rec.Data, err)
+		}
+	}
+	listed := map[string]string{}
+	for _, who := range []string{user + "-a", user + "-b"} {
+		got, err := st.IDsByOwner(ctx, who)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range got {
+			listed[id] = who
+		}
+	}
+	for _, id := range flips {
+		rec, err := st.Read(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if listed[id] != rec.Owner {
+			t.Fatalf("session owned by %q is listed under %q", rec.Owner, listed[id])
+		}
+	}
+}
+
+func isClosed(c chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}
+
+func BenchmarkClusterRoundTrip(b *testing.B) {
+	st, rdb, _ := newClusterStore(b)
+	trips := countRoundTrips(rdb)
+	storetest.BenchmarkRoundTrip(b, st)
+	b.ReportMetric(float64(trips.Load())/float64(b.N), "roundtrips/op")
+}
