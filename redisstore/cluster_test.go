@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -243,4 +244,79 @@ func BenchmarkClusterRoundTrip(b *testing.B) {
 	trips := countRoundTrips(rdb)
 	storetest.BenchmarkRoundTrip(b, st)
 	b.ReportMetric(float64(trips.Load())/float64(b.N), "roundtrips/op")
+}
+
+// One master of a private cluster (3 masters, no replicas, append-only
+// files) is killed mid-run, the one holding the session: every operation
+// fails with a store error once the cluster has noticed (with
+// cluster-require-full-coverage, the whole cluster refuses requests), never
+// an empty session; after the master restarts, nothing acknowledged is
+// lost.
+func TestClusterOutage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts its own Redis Cluster")
+	}
+	testservice.RedisClusterAddrs(t) // same skip rule as the other cluster tests
+	nodes := testservice.StartRedisCluster(t, 3)
+	addrs := make([]string, len(nodes))
+	for i, n := range nodes {
+		addrs[i] = n.Addr
+	}
+	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, DialTimeout: 300 * time.Millisecond,
+		ReadTimeout: time.Second, MaxRetries: 1, MaxRedirects: 2})
+	t.Cleanup(func() { rdb.Close() })
+	var down *testservice.Redis
+	stop := func() {
+		down = nodeHolding(t, rdb, nodes)
+		down.Kill()
+		waitClusterState(t, nodes, down, "fail")
+	}
+	start := func() {
+		down.Start()
+		waitClusterState(t, nodes, nil, "ok")
+	}
+	storetest.Outage(t, redisstore.New(rdb, redisstore.Options{}), stop, start)
+}
+
+// nodeHolding returns the node that holds the one session ("s:" key) of
+// the private cluster.
+func nodeHolding(t *testing.T, rdb *redis.ClusterClient, nodes []*testservice.Redis) *testservice.Redis {
+	t.Helper()
+	for _, n := range nodes {
+		c := redis.NewClient(&redis.Options{Addr: n.Addr})
+		keys, err := c.Keys(t.Context(), "sessiongen:s:*").Result()
+		c.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(keys) == 1 {
+			if m := masterOf(t, rdb, keys[0]); m != n.Addr {
+				t.Fatalf("session key on %s, cluster client routes it to %s", n.Addr, m)
+			}
+			return n
+		}
+	}
+	t.Fatal("no node holds the session")
+	return nil
+}
+
+// waitClusterState waits (up to 20 s) until every node but skip reports
+// cluster_state state.
+func waitClusterState(t *testing.T, nodes []*testservice.Redis, skip *testservice.Redis, state string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for _, n := range nodes {
+		if n == skip {
+			continue
+		}
+		c := redis.NewClient(&redis.Options{Addr: n.Addr})
+		for !strings.Contains(c.ClusterInfo(t.Context()).Val(), "cluster_state:"+state) {
+			if time.Now().After(deadline) {
+				c.Close()
+				t.Fatalf("node %s did not reach cluster_state:%s", n.Addr, state)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		c.Close()
+	}
 }

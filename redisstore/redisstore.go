@@ -20,10 +20,12 @@
 // key ("k:<key>", whose value is "<n>:<JSON>": n records the key's place,
 // so that keys come back in the order JavaScript would keep them) and
 // bookkeeping fields ("m:seq"; "m:owner", "m:otok" and "m:oexp" for the
-// owner index). The owner index of owner o is one hash, <prefix>o:<o>,
+// owner index). The owner index of owner o is one hash, <prefix>i:<o>,
 // with a field per session id whose value is "<token>:<ms>": the token
 // that session got when it was given this owner, and a time after which
-// the entry may be dropped if its session is gone.
+// the entry may be dropped if its session is gone. (Earlier versions kept
+// a set, <prefix>o:<o>, which is no longer read and expires by itself; a
+// session from then is entered in the new index on its next update.)
 //
 // Every command and script touches one key only, so on a cluster the
 // sessions spread over all slots (their ids are random), any owner name
@@ -64,7 +66,8 @@
 // still has that owner: a session that gets the owner while DeleteByOwner
 // runs (a login at the same moment) may survive it, as if it had logged
 // in just after; every session that had the owner when DeleteByOwner
-// started is gone when it returns. Giving a session an owner (a login)
+// started, and kept it, is gone when it returns. If a master is down, it
+// returns the error and how many it deleted on the others. Giving a session an owner (a login)
 // therefore costs one more round trip than a plain update, and Delete of
 // a session with an owner one more (its index entry).
 //
@@ -127,7 +130,7 @@ func New(rdb redis.UniversalClient, o Options) *Store {
 }
 
 func (s *Store) key(id string) string         { return s.prefix + "s:" + id }
-func (s *Store) ownerKey(owner string) string { return s.prefix + "o:" + owner }
+func (s *Store) ownerKey(owner string) string { return s.prefix + "i:" + owner }
 
 // luaHSetAll sets field/value pairs in chunks (unpack has a stack limit).
 const luaHSetAll = `

@@ -89,7 +89,7 @@ func TestLayout(t *testing.T) {
 	if got := rdb.PExpireTime(ctx, p+"s:"+id).Val(); got != time.Duration(exp.UnixMilli())*time.Millisecond {
 		t.Fatalf("PEXPIRETIME = %v, want %v", got, exp.UnixMilli())
 	}
-	idx := rdb.HGetAll(ctx, p+"o:alice").Val()
+	idx := rdb.HGetAll(ctx, p+"i:alice").Val()
 	tok, _, _ := strings.Cut(idx[id], ":")
 	if len(idx) != 1 || tok == "" || tok != h["m:otok"] {
 		t.Fatalf("owner index = %v, session's token %q", idx, h["m:otok"])
@@ -101,43 +101,43 @@ func TestLayout(t *testing.T) {
 			t.Fatalf("%s TTL = %v, want %v to %v", key, ttl, lo, hi)
 		}
 	}
-	wantTTL(p+"o:alice", 119*time.Minute, 2*time.Hour)
+	wantTTL(p+"i:alice", 119*time.Minute, 2*time.Hour)
 	// An update within that keeps it; one past it extends it first.
 	if err := st.Update(ctx, id, runtime.Patch{Expires: exp.Add(30 * time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
-	wantTTL(p+"o:alice", 119*time.Minute, 2*time.Hour)
+	wantTTL(p+"i:alice", 119*time.Minute, 2*time.Hour)
 	if err := st.Update(ctx, id, runtime.Patch{Expires: exp.Add(2 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	wantTTL(p+"s:"+id, 179*time.Minute, 3*time.Hour)
-	wantTTL(p+"o:alice", 359*time.Minute, 6*time.Hour)
+	wantTTL(p+"i:alice", 359*time.Minute, 6*time.Hour)
 	// A second session enters the index; one without expiry makes the
 	// index permanent.
 	id2 := storetest.NewID()
 	if err := st.Create(ctx, id2, runtime.Record{Data: json.RawMessage(`{}`), Expires: exp, Owner: "alice"}); err != nil {
 		t.Fatal(err)
 	}
-	if n := rdb.HLen(ctx, p+"o:alice").Val(); n != 2 {
+	if n := rdb.HLen(ctx, p+"i:alice").Val(); n != 2 {
 		t.Fatalf("owner index has %d entries, want 2", n)
 	}
 	if err := st.Update(ctx, id, runtime.Patch{Owner: new("alice")}); err != nil {
 		t.Fatal(err)
 	}
-	if ttl := rdb.PTTL(ctx, p+"o:alice").Val(); ttl != -1 {
+	if ttl := rdb.PTTL(ctx, p+"i:alice").Val(); ttl != -1 {
 		t.Fatalf("owner index TTL = %v, want none", ttl)
 	}
 	// A change of owner moves the entry; Delete removes it.
 	if err := st.Update(ctx, id2, runtime.Patch{Owner: new("bob"), Expires: exp}); err != nil {
 		t.Fatal(err)
 	}
-	if a, b := rdb.HKeys(ctx, p+"o:alice").Val(), rdb.HKeys(ctx, p+"o:bob").Val(); len(a) != 1 || a[0] != id || len(b) != 1 || b[0] != id2 {
+	if a, b := rdb.HKeys(ctx, p+"i:alice").Val(), rdb.HKeys(ctx, p+"i:bob").Val(); len(a) != 1 || a[0] != id || len(b) != 1 || b[0] != id2 {
 		t.Fatalf("after a change of owner: alice %v, bob %v", a, b)
 	}
 	if err := st.Delete(ctx, id2); err != nil {
 		t.Fatal(err)
 	}
-	if n := rdb.Exists(ctx, p+"o:bob").Val(); n != 0 {
+	if n := rdb.Exists(ctx, p+"i:bob").Val(); n != 0 {
 		t.Fatal("Delete left the session's owner index entry")
 	}
 	if ttl := rdb.PTTL(ctx, p+"s:"+id).Val(); ttl != -1 {
@@ -198,5 +198,29 @@ func (c tripCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.P
 	return func(ctx context.Context, cmds []redis.Cmder) error {
 		c.n.Add(1)
 		return next(ctx, cmds)
+	}
+}
+
+// A session written by an earlier version (owner in the hash, no index
+// token) is entered in the owner index on its next update.
+func TestEarlierLayoutSession(t *testing.T) {
+	rdb := client(t, testservice.RedisAddr(t))
+	p := prefix(t, rdb)
+	st := redisstore.New(rdb, redisstore.Options{Prefix: p})
+	ctx := t.Context()
+	id := storetest.NewID()
+	rdb.HSet(ctx, p+"s:"+id, "k:a", "1:1", "m:seq", "1", "m:owner", "olga")
+	rdb.SAdd(ctx, p+"o:olga", id)
+	if ids, err := st.IDsByOwner(ctx, "olga"); err != nil || len(ids) != 0 {
+		t.Fatalf("before an update: IDsByOwner = %q, %v", ids, err)
+	}
+	if err := st.Update(ctx, id, runtime.Patch{Set: []runtime.Field{{Key: "b", Value: json.RawMessage("2")}}, Expires: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if ids, err := st.IDsByOwner(ctx, "olga"); err != nil || len(ids) != 1 || ids[0] != id {
+		t.Fatalf("after an update: IDsByOwner = %q, %v", ids, err)
+	}
+	if n, err := st.DeleteByOwner(ctx, "olga"); err != nil || n != 1 {
+		t.Fatalf("DeleteByOwner = %d, %v", n, err)
 	}
 }
