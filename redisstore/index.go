@@ -125,7 +125,8 @@ func (s *Store) entries(ctx context.Context, owner string) ([]entry, error) {
 // session still has owner (one pipelined HGET per session, which a
 // cluster client sends to each master in parallel). Entries of sessions
 // that are gone are dropped.
-func (s *Store) IDsByOwner(ctx context.Context, owner string) ([]string, error) {
+func (s *Store) IDsByOwner(ctx context.Context, owner string) (_ []string, err error) {
+	defer s.noticeFailure(&err)
 	if owner == "" {
 		return nil, ctx.Err()
 	}
@@ -159,7 +160,8 @@ func (s *Store) IDsByOwner(ctx context.Context, owner string) ([]string, error) 
 // the owner's index that still has owner (one pipelined script per
 // session), then removes their entries and those of sessions that are
 // gone.
-func (s *Store) DeleteByOwner(ctx context.Context, owner string) (int, error) {
+func (s *Store) DeleteByOwner(ctx context.Context, owner string) (_ int, err error) {
+	defer s.noticeFailure(&err)
 	if owner == "" {
 		return 0, ctx.Err()
 	}

@@ -186,13 +186,15 @@ func (r *Redis) Kill() {
 	r.cmd = nil
 }
 
-// StartRedisCluster starts a throwaway Redis Cluster of n masters without
-// replicas (redis-cli --cluster create), each node persisting to its own
-// append-only file, with a cluster-node-timeout of one second, and waits
-// until the cluster is up. The nodes are killed when the test ends.
-func StartRedisCluster(tb testing.TB, n int) []*Redis {
+// StartRedisCluster starts a throwaway Redis Cluster of masters with
+// replicas replicas each (redis-cli --cluster create), each node persisting
+// to its own append-only file, with a cluster-node-timeout of one second,
+// and waits until the cluster is up. The nodes are killed when the test
+// ends.
+func StartRedisCluster(tb testing.TB, masters, replicas int) []*Redis {
 	tb.Helper()
 	cli := Binary(tb, "redis-cli")
+	n := masters * (1 + replicas)
 	nodes := make([]*Redis, n)
 	addrs := make([]string, n)
 	for i := range nodes {
@@ -200,7 +202,7 @@ func StartRedisCluster(tb testing.TB, n int) []*Redis {
 			"--cluster-node-timeout", "1000", "--cluster-config-file", "nodes.conf")
 		addrs[i] = nodes[i].Addr
 	}
-	args := append(append([]string{"--cluster", "create"}, addrs...), "--cluster-yes")
+	args := append(append([]string{"--cluster", "create"}, addrs...), "--cluster-replicas", strconv.Itoa(replicas), "--cluster-yes")
 	if out, err := exec.Command(cli, args...).CombinedOutput(); err != nil {
 		tb.Fatalf("redis-cli --cluster create: %v\n%s", err, out)
 	}
