@@ -101,6 +101,13 @@ func typedSession(name string) *jen.Statement {
 }
 func storageType(sess *Session) string { return sess.GoName + "Storage" }
 
+// sessionKeyType names the context key type of a session's middleware.
+func sessionKeyType(sess *Session) string { return lowerFirst(sess.GoName) + "SessionKey" }
+
+// rtStorage is the runtime storage of a generated storage method's receiver,
+// through the nil-safe Runtime method.
+func rtStorage() *jen.Statement { return jen.Id("st").Dot("Runtime").Call() }
+
 // emitSession writes the typed session and its accessors:
 //
 //	type UserSession struct{ s *runtime.Session }
@@ -221,42 +228,46 @@ func emitStorage(f *jen.File, sess *Session) {
 		}
 	}
 	f.Line()
-	f.Comment("Runtime returns the untyped storage.")
-	f.Add(recv().Id("Runtime").Params().Op("*").Qual(rt, "Storage").Block(jen.Return(jen.Id("st").Dot("st"))))
+	f.Comment("Runtime returns the untyped storage (nil for a nil or zero-value storage,")
+	f.Comment("whose methods then return runtime.ErrNoStorage instead of panicking).")
+	f.Add(recv().Id("Runtime").Params().Op("*").Qual(rt, "Storage").Block(
+		jen.If(jen.Id("st").Op("==").Nil()).Block(jen.Return(jen.Nil())),
+		jen.Return(jen.Id("st").Dot("st")),
+	))
 	f.Line()
 	f.Commentf("GetSession reads the %s of r. A missing, tampered, expired or undecodable", sname)
 	f.Comment("cookie gives a new empty session and a nil error; the error is non-nil only")
 	f.Comment("when the server-side store fails.")
 	f.Add(recv().Id("GetSession").Params(jen.Id("r").Op("*").Qual(nethttp, "Request")).Params(jen.Op("*").Id(sname), jen.Error()).Block(
-		wrap(jen.Id("st").Dot("st").Dot("GetSession").Call(jen.Id("r")))...,
+		wrap(rtStorage().Dot("GetSession").Call(jen.Id("r")))...,
 	))
 	f.Line()
 	f.Comment("GetSessionHeader is GetSession for callers without an *http.Request: it takes")
 	f.Comment("the value of the Cookie header.")
 	f.Add(recv().Id("GetSessionHeader").Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("cookieHeader").String()).Params(jen.Op("*").Id(sname), jen.Error()).Block(
-		wrap(jen.Id("st").Dot("st").Dot("GetSessionHeader").Call(jen.Id("ctx"), jen.Id("cookieHeader")))...,
+		wrap(rtStorage().Dot("GetSessionHeader").Call(jen.Id("ctx"), jen.Id("cookieHeader")))...,
 	))
 	f.Line()
 	f.Comment("CommitSession adds the session's Set-Cookie header to w (and, for server")
 	f.Comment("storage, writes its changes to the store). A cookie over 4096 bytes is refused")
 	f.Comment("with a *runtime.TooLargeError (errors.Is(err, runtime.ErrTooLarge)).")
 	f.Add(recv().Id("CommitSession").Params(jen.Id("w").Qual(nethttp, "ResponseWriter"), jen.Id("s").Op("*").Id(sname), jen.Id("opts").Op("...").Id("CommitOption")).Error().Block(
-		jen.Return(jen.Id("st").Dot("st").Dot("CommitSession").Call(jen.Id("w"), rtSession(), jen.Id("opts").Op("..."))),
+		jen.Return(rtStorage().Dot("CommitSession").Call(jen.Id("w"), rtSession(), jen.Id("opts").Op("..."))),
 	))
 	f.Line()
 	f.Comment("CommitSessionHeader is CommitSession returning the Set-Cookie header's value.")
 	f.Add(recv().Id("CommitSessionHeader").Params(jen.Id("s").Op("*").Id(sname), jen.Id("opts").Op("...").Id("CommitOption")).Params(jen.String(), jen.Error()).Block(
-		jen.Return(jen.Id("st").Dot("st").Dot("CommitSessionHeader").Call(rtSession(), jen.Id("opts").Op("..."))),
+		jen.Return(rtStorage().Dot("CommitSessionHeader").Call(rtSession(), jen.Id("opts").Op("..."))),
 	))
 	f.Line()
 	f.Comment("DestroySession expires the cookie (and deletes server-side data).")
 	f.Add(recv().Id("DestroySession").Params(jen.Id("w").Qual(nethttp, "ResponseWriter"), jen.Id("s").Op("*").Id(sname)).Error().Block(
-		jen.Return(jen.Id("st").Dot("st").Dot("DestroySession").Call(jen.Id("w"), rtSession())),
+		jen.Return(rtStorage().Dot("DestroySession").Call(jen.Id("w"), rtSession())),
 	))
 	f.Line()
 	f.Comment("DestroySessionHeader is DestroySession returning the Set-Cookie header's value.")
 	f.Add(recv().Id("DestroySessionHeader").Params(jen.Id("s").Op("*").Id(sname)).Params(jen.String(), jen.Error()).Block(
-		jen.Return(jen.Id("st").Dot("st").Dot("DestroySessionHeader").Call(rtSession())),
+		jen.Return(rtStorage().Dot("DestroySessionHeader").Call(rtSession())),
 	))
 	emitRegenerateID(f, sess, recv)
 	if sess.Server {
@@ -276,7 +287,7 @@ func emitRegenerateID(f *jen.File, sess *Session, recv func() *jen.Statement) {
 	f.Comment("under the old one is deleted, so that an id planted before login (session")
 	f.Comment("fixation) is useless after it.")
 	f.Add(recv().Id("RegenerateID").Params(jen.Id("s").Op("*").Id(sessionType(sess))).Error().Block(
-		jen.Return(jen.Id("st").Dot("st").Dot("RegenerateID").Call(rtSession())),
+		jen.Return(rtStorage().Dot("RegenerateID").Call(rtSession())),
 	))
 }
 
@@ -292,7 +303,7 @@ func emitServerMethods(f *jen.File, sess *Session, recv func() *jen.Statement) {
 		f.Commentf("RevokeBy%s destroys every session whose %q is v (after a password change,", k.GoName, k.Name)
 		f.Comment("for example) and reports how many. The store must implement runtime.OwnerIndex.")
 		f.Add(recv().Id("RevokeBy"+k.GoName).Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("v").Add(goType(k.Type))).Params(jen.Int(), jen.Error()).Block(
-			jen.Return(jen.Id("st").Dot("st").Dot("RevokeOwner").Call(jen.Id("ctx"), jen.Qual(rt, "OwnerOf").Call(jen.Id("v")))),
+			jen.Return(rtStorage().Dot("RevokeOwner").Call(jen.Id("ctx"), jen.Qual(rt, "OwnerOf").Call(jen.Id("v")))),
 		))
 	}
 }
@@ -320,8 +331,9 @@ func specLiteral(sess *Session) *jen.Statement {
 		cookie[jen.Id("MaxAge")] = durationLit(c.MaxAge)
 	}
 	spec := jen.Dict{
-		jen.Id("Name"):   jen.Lit(sess.Name),
-		jen.Id("Cookie"): jen.Qual(rt, "CookieOptions").Values(cookie),
+		jen.Id("Name"):       jen.Lit(sess.Name),
+		jen.Id("Cookie"):     jen.Qual(rt, "CookieOptions").Values(cookie),
+		jen.Id("ContextKey"): jen.Id(sessionKeyType(sess)).Values(),
 	}
 	if sess.Server {
 		spec[jen.Id("Server")] = jen.Lit(true)

@@ -55,7 +55,7 @@ func (e *ExpiredError) Is(target error) bool {
 
 // TimedOut reports whether the request's session was discarded because its
 // idle or absolute timeout had passed (ReadError matches ErrExpired).
-func (s *Session) TimedOut() bool { return errors.Is(s.readErr, ErrExpired) }
+func (s *Session) TimedOut() bool { return s != nil && errors.Is(s.readErr, ErrExpired) }
 
 // RenewInterval is how often SeenKey is rewritten for an idle timeout: a
 // tenth of it, at least one second and at most one minute. A request within
