@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"net/http"
 	"unsafe"
 )
 
@@ -25,6 +26,7 @@ type Session struct {
 	id      string // server storage: the store's id; "" for new and cookie sessions
 	ctx     context.Context
 	readErr error
+	req     *http.Request // the request GetSession read it from (devwarn.go)
 
 	// changed lists the keys set or removed since the session was read, in
 	// order, for server storage's patch; modified is true when anything
