@@ -70,7 +70,9 @@ func TestSecureCookieNoWarning(t *testing.T) {
 		"X-Forwarded-Proto":       func(r *http.Request) { r.Header.Set("X-Forwarded-Proto", "https") },
 		"X-Forwarded-Proto chain": func(r *http.Request) { r.Header.Set("X-Forwarded-Proto", "HTTPS, http") },
 		"Forwarded":               func(r *http.Request) { r.Header.Set("Forwarded", `for=192.0.2.60;proto=https;by=203.0.113.43`) },
-		"Forwarded quoted":        func(r *http.Request) { r.Header.Set("Forwarded", `for="[2001:db8::1]";proto="https", for=10.0.0.1;proto=http`) },
+		"Forwarded quoted": func(r *http.Request) {
+			r.Header.Set("Forwarded", `for="[2001:db8::1]";proto="https", for=10.0.0.1;proto=http`)
+		},
 	}
 	for name, edit := range cases {
 		t.Run(name, func(t *testing.T) {
