@@ -319,6 +319,9 @@ func specLiteral(sess *Session) *jen.Statement {
 	if c.MaxAge > 0 {
 		cookie[jen.Id("MaxAge")] = durationLit(c.MaxAge)
 	}
+	if c.Rolling {
+		cookie[jen.Id("Rolling")] = jen.Lit(true)
+	}
 	spec := jen.Dict{
 		jen.Id("Name"):   jen.Lit(sess.Name),
 		jen.Id("Cookie"): jen.Qual(rt, "CookieOptions").Values(cookie),

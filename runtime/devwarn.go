@@ -31,7 +31,7 @@ func (st *Storage) noteRequest(s *Session, r *http.Request) {
 // answer to a plain-HTTP request from a host that is not loopback.
 func (st *Storage) warnInsecure(s *Session) {
 	r := s.req
-	if r == nil || !st.cookie.Secure || st.dev.warned.Load() || clientUsedHTTPS(r) || loopbackHost(requestHost(r)) {
+	if r == nil || !st.cookie.Secure || st.dev.warned.Load() || !fromServer(r) || clientUsedHTTPS(r) || loopbackHost(requestHost(r)) {
 		return
 	}
 	if st.dev.warned.Swap(true) {
@@ -43,6 +43,11 @@ func (st *Storage) warnInsecure(s *Session) {
 		"for development over plain HTTP set Config.DisableSecure (or browse http://localhost). Logged once per storage.",
 		st.spec.Name, st.cookie.Name, requestHost(r))
 }
+
+// fromServer reports whether an http.Server received r, as opposed to a
+// request built in a test (httptest.NewRequest's host is example.com, and
+// no browser is there to drop the cookie).
+func fromServer(r *http.Request) bool { return r.Context().Value(http.ServerContextKey) != nil }
 
 // clientUsedHTTPS reports whether the client reached us over HTTPS: TLS on
 // this connection, or a TLS-terminating proxy that says so in

@@ -1,6 +1,7 @@
 package runtime_test
 
 import (
+	"context"
 	"crypto/tls"
 	"log"
 	"net/http"
@@ -32,13 +33,25 @@ func secureStorage(t *testing.T, cfg runtime.Config) http.Handler {
 	}))
 }
 
+// served marks r as received by an http.Server, as net/http does.
+func served(r *http.Request) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), http.ServerContextKey, &http.Server{}))
+}
+
 func TestSecureCookieOverPlainHTTPWarnsOnce(t *testing.T) {
 	logged := captureLog(t)
-	h := secureStorage(t, runtime.Config{})
+	// A real server on loopback, reached under a name that is not: what a
+	// browser on another machine of the network does.
+	srv := serveTest(t, secureStorage(t, runtime.Config{}))
 	for range 3 {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest("POST", "http://shop.example.test:8080/login", nil))
-		if len(rec.Result().Cookies()) != 1 {
+		req, _ := http.NewRequestWithContext(t.Context(), "POST", srv.URL+"/login", nil)
+		req.Host = "shop.example.test:8080"
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if len(resp.Cookies()) != 1 {
 			t.Fatalf("no Set-Cookie: the warning must not stop the commit")
 		}
 	}
@@ -53,7 +66,7 @@ func TestSecureCookieOverPlainHTTPWarnsOnce(t *testing.T) {
 	}
 	// A second storage warns for itself.
 	h2 := secureStorage(t, runtime.Config{})
-	h2.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "http://shop.example.test/", nil))
+	h2.ServeHTTP(httptest.NewRecorder(), served(httptest.NewRequest("GET", "http://shop.example.test/", nil)))
 	if n := strings.Count(logged.String(), "\n"); n != 2 {
 		t.Errorf("a second storage logged %d lines in all, want 2", n)
 	}
@@ -77,7 +90,7 @@ func TestSecureCookieNoWarning(t *testing.T) {
 	for name, edit := range cases {
 		t.Run(name, func(t *testing.T) {
 			logged := captureLog(t)
-			r := httptest.NewRequest("GET", "http://shop.example.test/", nil)
+			r := served(httptest.NewRequest("GET", "http://shop.example.test/", nil))
 			edit(r)
 			secureStorage(t, runtime.Config{}).ServeHTTP(httptest.NewRecorder(), r)
 			if logged.Len() != 0 {
@@ -87,14 +100,21 @@ func TestSecureCookieNoWarning(t *testing.T) {
 	}
 	t.Run("DisableSecure", func(t *testing.T) {
 		logged := captureLog(t)
-		secureStorage(t, runtime.Config{DisableSecure: true}).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "http://shop.example.test/", nil))
+		secureStorage(t, runtime.Config{DisableSecure: true}).ServeHTTP(httptest.NewRecorder(), served(httptest.NewRequest("GET", "http://shop.example.test/", nil)))
+		if logged.Len() != 0 {
+			t.Errorf("logged %q, want nothing", logged.String())
+		}
+	})
+	t.Run("built by a test, not received by a server", func(t *testing.T) {
+		logged := captureLog(t)
+		secureStorage(t, runtime.Config{}).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "http://shop.example.test/", nil))
 		if logged.Len() != 0 {
 			t.Errorf("logged %q, want nothing", logged.String())
 		}
 	})
 	t.Run("proxy says http", func(t *testing.T) {
 		logged := captureLog(t)
-		r := httptest.NewRequest("GET", "http://shop.example.test/", nil)
+		r := served(httptest.NewRequest("GET", "http://shop.example.test/", nil))
 		r.Header.Set("Forwarded", "for=192.0.2.60;proto=http")
 		secureStorage(t, runtime.Config{}).ServeHTTP(httptest.NewRecorder(), r)
 		if logged.Len() == 0 {

@@ -288,6 +288,7 @@ var adminSpec = runtime.Spec{
 		MaxAge:   8 * time.Hour,
 		Name:     "__Host-admin",
 		Path:     "/",
+		Rolling:  true,
 		SameSite: "strict",
 		Secure:   true,
 	},
