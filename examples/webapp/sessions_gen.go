@@ -99,6 +99,7 @@ var userSpec = runtime.Spec{
 		HTTPOnly: true,
 		Name:     "__session",
 		Path:     "/",
+		Rolling:  true,
 		SameSite: "lax",
 		Secure:   true,
 	},
