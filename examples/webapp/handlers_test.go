@@ -10,7 +10,8 @@ import (
 )
 
 // These tests call the app's handler directly with sessions made by
-// sessiontest: no server, no sign-in first.
+// sessiontest: no server, no sign-in first. README.md quotes
+// TestDeleteItemSetsFlash.
 
 func testApp(t *testing.T) *server {
 	t.Helper()
@@ -32,11 +33,11 @@ func TestDeleteItemSetsFlash(t *testing.T) {
 	app.handler.ServeHTTP(rec, req)
 	got := sessiontest.Read(t, app.users, rec.Header())
 
-	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/" {
-		t.Fatalf("delete: status %d to %q, want 303 to /", rec.Code, rec.Header().Get("Location"))
-	}
 	if msg, _ := got.Session.PopMessage(); msg != "Deleted item Bread" {
 		t.Errorf("flash after delete = %q, want %q", msg, "Deleted item Bread")
+	}
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/" {
+		t.Errorf("delete: status %d to %q, want 303 to /", rec.Code, rec.Header().Get("Location"))
 	}
 	if id, _ := got.Session.UserID(); id != "demo" {
 		t.Errorf("user after delete = %q, want demo", id)
