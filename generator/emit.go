@@ -216,6 +216,12 @@ func emitStorage(f *jen.File, sess *Session) {
 		f.Commentf("The data is kept in the signed cookie %q.", sess.Cookie.Name)
 	}
 	f.Comment("It is safe for concurrent use.")
+	f.Comment("")
+	f.Commentf("Create one at start-up with New%s. Wrap the handlers with Middleware,", name)
+	f.Comment("which reads the session before a handler runs and commits it, when it")
+	f.Commentf("changed, before the response starts; a handler gets it with %sFrom.", sname)
+	f.Comment("Call RegenerateID at sign-in and DestroySession at sign-out. Package")
+	f.Comment("github.com/sessiongen/sessiongen/sessiontest tests handlers that use it.")
 	f.Type().Id(name).Struct(jen.Id("st").Op("*").Qual(rt, "Storage"))
 	f.Line()
 	f.Commentf("New%s returns the storage of session %q. It refuses a Config with no", name, sess.Name)
