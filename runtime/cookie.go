@@ -35,6 +35,7 @@ type CookieOptions struct {
 	Partitioned bool          // Partitioned attribute (CHIPS)
 	Priority    string        // "", "low", "medium", "high"
 	MaxAge      time.Duration // 0: a browser-session cookie (no Max-Age)
+	Rolling     bool          // Max-Age and the store's expiry move forward on activity (rolling.go)
 }
 
 // validate applies React Router's cookie checks and net/http's name and

@@ -78,7 +78,7 @@ func SessionFrom(ctx context.Context, key any) (*Session, bool) {
 
 // logError is the default Config.ErrorHandler.
 func logError(w http.ResponseWriter, r *http.Request, err error) {
-	log.Printf("sessiongen: %s %s: %v", r.Method, r.URL.Path, err)
+	log.Print(errorLine(r, err))
 	http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 }
 

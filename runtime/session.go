@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"net/http"
 	"unsafe"
 )
 
@@ -35,6 +36,7 @@ type Session struct {
 	// prevID is the id before RegenerateID, deleted by the next commit once
 	// the data is stored under the new id.
 	prevID string
+	req    *http.Request // the request GetSession read it from (devwarn.go)
 
 	// changed lists the keys set or removed since the session was read, in
 	// order, for server storage's patch; modified is true when anything

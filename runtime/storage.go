@@ -76,6 +76,13 @@ type Config struct {
 	// request's cookie is discarded (ErrTampered, ErrDecrypt, ErrMalformed,
 	// an expiry error), so that an app can log or count tampering. r is nil
 	// for the header-level methods (GetSessionHeader). It must not block.
+	// ExampleConfig_onInvalidCookie logs with log/slog and counts by reason
+	// with an expvar map:
+	//
+	//	OnInvalidCookie: func(r *http.Request, err error) {
+	//		invalidCookies.Add(reason(err), 1) // an expvar.Map, or a counter
+	//		slog.Warn("session cookie discarded", "err", err) // r is nil for GetSessionHeader
+	//	},
 	OnInvalidCookie func(r *http.Request, err error)
 	// IdleTimeout and AbsoluteTimeout, when positive, replace the schema's
 	// idleTimeout and absoluteTimeout (from configuration, or a short one
@@ -96,6 +103,7 @@ type Storage struct {
 	onErr  func(http.ResponseWriter, *http.Request, error) // Config.ErrorHandler
 
 	onInvalid func(*http.Request, error) // Config.OnInvalidCookie
+	dev       devWarn                    // devwarn.go: the Secure-over-HTTP warning
 }
 
 // NewStorage checks cfg and spec and returns a Storage. Every error wraps
@@ -189,6 +197,7 @@ func (st *Storage) GetSession(r *http.Request) (*Session, error) {
 	}
 	s, err := st.readSession(r.Context(), cookieHeader(r.Header))
 	st.reportInvalid(r, s)
+	st.noteRequest(s, r)
 	return s, err
 }
 
@@ -326,6 +335,7 @@ func (st *Storage) commit(s *Session, opts []CommitOption) (string, error) {
 		return "", err
 	}
 	s.clearChanges()
+	st.warnInsecure(s)
 	return line, nil
 }
 

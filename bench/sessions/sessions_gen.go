@@ -155,6 +155,12 @@ var signedSpec = runtime.Spec{
 // SignedStorage reads, commits and destroys SignedSession values.
 // The data is kept in the signed cookie "__session".
 // It is safe for concurrent use.
+//
+// Create one at start-up with NewSignedStorage. Wrap the handlers with Middleware,
+// which reads the session before a handler runs and commits it, when it
+// changed, before the response starts; a handler gets it with SignedSessionFrom.
+// Call RegenerateID at sign-in and DestroySession at sign-out. Package
+// github.com/sessiongen/sessiongen/sessiontest tests handlers that use it.
 type SignedStorage struct {
 	st *runtime.Storage
 }
@@ -386,6 +392,12 @@ var encryptedSpec = runtime.Spec{
 // EncryptedStorage reads, commits and destroys EncryptedSession values.
 // The data is kept in the encrypted cookie "__session_enc".
 // It is safe for concurrent use.
+//
+// Create one at start-up with NewEncryptedStorage. Wrap the handlers with Middleware,
+// which reads the session before a handler runs and commits it, when it
+// changed, before the response starts; a handler gets it with EncryptedSessionFrom.
+// Call RegenerateID at sign-in and DestroySession at sign-out. Package
+// github.com/sessiongen/sessiongen/sessiontest tests handlers that use it.
 type EncryptedStorage struct {
 	st *runtime.Storage
 }
@@ -619,6 +631,12 @@ var serverSpec = runtime.Spec{
 // ServerStorage reads, commits and destroys ServerSession values.
 // The data is kept in a server-side store; the cookie "__session_srv" holds the signed id.
 // It is safe for concurrent use.
+//
+// Create one at start-up with NewServerStorage. Wrap the handlers with Middleware,
+// which reads the session before a handler runs and commits it, when it
+// changed, before the response starts; a handler gets it with ServerSessionFrom.
+// Call RegenerateID at sign-in and DestroySession at sign-out. Package
+// github.com/sessiongen/sessiongen/sessiontest tests handlers that use it.
 type ServerStorage struct {
 	st *runtime.Storage
 }

@@ -100,6 +100,7 @@ var userSpec = runtime.Spec{
 		HTTPOnly: true,
 		Name:     "__session",
 		Path:     "/",
+		Rolling:  true,
 		SameSite: "lax",
 		Secure:   true,
 	},
@@ -110,6 +111,12 @@ var userSpec = runtime.Spec{
 // UserStorage reads, commits and destroys UserSession values.
 // The data is kept in the signed cookie "__session".
 // It is safe for concurrent use.
+//
+// Create one at start-up with NewUserStorage. Wrap the handlers with Middleware,
+// which reads the session before a handler runs and commits it, when it
+// changed, before the response starts; a handler gets it with UserSessionFrom.
+// Call RegenerateID at sign-in and DestroySession at sign-out. Package
+// github.com/sessiongen/sessiongen/sessiontest tests handlers that use it.
 type UserStorage struct {
 	st *runtime.Storage
 }
@@ -304,6 +311,12 @@ var adminSpec = runtime.Spec{
 // AdminStorage reads, commits and destroys AdminSession values.
 // The data is kept in a server-side store; the cookie "admin_session" holds the signed id.
 // It is safe for concurrent use.
+//
+// Create one at start-up with NewAdminStorage. Wrap the handlers with Middleware,
+// which reads the session before a handler runs and commits it, when it
+// changed, before the response starts; a handler gets it with AdminSessionFrom.
+// Call RegenerateID at sign-in and DestroySession at sign-out. Package
+// github.com/sessiongen/sessiongen/sessiontest tests handlers that use it.
 type AdminStorage struct {
 	st *runtime.Storage
 }

@@ -120,6 +120,12 @@ var userSpec = runtime.Spec{
 // UserStorage reads, commits and destroys UserSession values.
 // The data is kept in the signed cookie "__session".
 // It is safe for concurrent use.
+//
+// Create one at start-up with NewUserStorage. Wrap the handlers with Middleware,
+// which reads the session before a handler runs and commits it, when it
+// changed, before the response starts; a handler gets it with UserSessionFrom.
+// Call RegenerateID at sign-in and DestroySession at sign-out. Package
+// github.com/sessiongen/sessiongen/sessiontest tests handlers that use it.
 type UserStorage struct {
 	st *runtime.Storage
 }

@@ -137,6 +137,12 @@ var vaultSpec = runtime.Spec{
 // VaultStorage reads, commits and destroys VaultSession values.
 // The data is kept in the encrypted cookie "__Host-vault".
 // It is safe for concurrent use.
+//
+// Create one at start-up with NewVaultStorage. Wrap the handlers with Middleware,
+// which reads the session before a handler runs and commits it, when it
+// changed, before the response starts; a handler gets it with VaultSessionFrom.
+// Call RegenerateID at sign-in and DestroySession at sign-out. Package
+// github.com/sessiongen/sessiongen/sessiontest tests handlers that use it.
 type VaultStorage struct {
 	st *runtime.Storage
 }

@@ -549,6 +549,12 @@ var prefsSpec = runtime.Spec{
 // PrefsStorage reads, commits and destroys PrefsSession values.
 // The data is kept in the signed cookie "prefs".
 // It is safe for concurrent use.
+//
+// Create one at start-up with NewPrefsStorage. Wrap the handlers with Middleware,
+// which reads the session before a handler runs and commits it, when it
+// changed, before the response starts; a handler gets it with PrefsSessionFrom.
+// Call RegenerateID at sign-in and DestroySession at sign-out. Package
+// github.com/sessiongen/sessiongen/sessiontest tests handlers that use it.
 type PrefsStorage struct {
 	st *runtime.Storage
 }
