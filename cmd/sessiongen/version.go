@@ -14,7 +14,7 @@ import (
 // release goes into generated headers and schema URLs, so that output made
 // between tags stays the same from commit to commit.
 func releaseVersion(v string) string {
-	if !semver.IsValid(v) || semver.Build(v) != "" || module.IsPseudoVersion(v) {
+	if !semver.IsValid(v) || semver.Build(v) != "" || module.IsPseudoVersion(v) || v == "v0.0.0" {
 		return ""
 	}
 	return v

@@ -12,6 +12,9 @@ func TestReleaseVersion(t *testing.T) {
 		"v1.2.1-0.20261201213906-bfca059abcde": "",
 		"v1.2.1-0.20261201213906-bfca059abcde+dirty": "",
 		"v1.2.0+dirty": "",
+		// A module required as v0.0.0 and replaced by a local directory
+		// (as this repository's own modules do) is not a release.
+		"v0.0.0": "",
 	} {
 		if got := releaseVersion(v); got != want {
 			t.Errorf("releaseVersion(%q) = %q, want %q", v, got, want)
