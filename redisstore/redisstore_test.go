@@ -224,3 +224,18 @@ func TestEarlierLayoutSession(t *testing.T) {
 		t.Fatalf("DeleteByOwner = %d, %v", n, err)
 	}
 }
+
+// Through Sentinel (a private primary and sentinel): the whole suite over
+// a failover client.
+func TestSentinelConformance(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts its own redis-server and sentinel")
+	}
+	testservice.RedisAddr(t) // same skip rule as the other Redis tests
+	sentinel := testservice.StartRedisSentinel(t, testservice.StartRedis(t))
+	rdb := redis.NewFailoverClient(&redis.FailoverOptions{MasterName: "mymaster", SentinelAddrs: []string{sentinel}})
+	t.Cleanup(func() { rdb.Close() })
+	storetest.Run(t, func(t *testing.T) runtime.Store {
+		return redisstore.New(rdb, redisstore.Options{Prefix: prefix(t, rdb)})
+	})
+}

@@ -233,3 +233,35 @@ func (r *Redis) clusterInfo(cli string) map[string]string {
 	}
 	return m
 }
+
+// StartRedisSentinel starts a throwaway Redis Sentinel on loopback that
+// monitors master (as "mymaster", quorum 1) and returns its address; it is
+// killed when the test ends.
+func StartRedisSentinel(tb testing.TB, master *Redis) string {
+	tb.Helper()
+	dir, port := tb.TempDir(), freePort(tb)
+	conf := filepath.Join(dir, "sentinel.conf")
+	text := fmt.Sprintf("bind 127.0.0.1\nport %d\ndir %s\nlogfile %s\nsentinel monitor mymaster 127.0.0.1 %d 1\nsentinel down-after-milliseconds mymaster 1000\n",
+		port, dir, filepath.Join(dir, "log"), master.port)
+	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	cmd := exec.Command(Binary(tb, "redis-server"), conf, "--sentinel")
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	s := &Redis{Addr: fmt.Sprintf("127.0.0.1:%d", port)}
+	deadline := time.Now().Add(20 * time.Second)
+	for !s.ping() {
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(filepath.Join(dir, "log"))
+			tb.Fatalf("redis sentinel on %s did not start:\n%s", s.Addr, log)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return s.Addr
+}
