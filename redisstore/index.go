@@ -126,7 +126,7 @@ func (s *Store) entries(ctx context.Context, owner string) ([]entry, error) {
 // cluster client sends to each master in parallel). Entries of sessions
 // that are gone are dropped.
 func (s *Store) IDsByOwner(ctx context.Context, owner string) (_ []string, err error) {
-	defer s.noticeFailure(&err)
+	defer func() { s.noticeFailure(err) }()
 	if owner == "" {
 		return nil, ctx.Err()
 	}
@@ -161,7 +161,7 @@ func (s *Store) IDsByOwner(ctx context.Context, owner string) (_ []string, err e
 // session), then removes their entries and those of sessions that are
 // gone.
 func (s *Store) DeleteByOwner(ctx context.Context, owner string) (_ int, err error) {
-	defer s.noticeFailure(&err)
+	defer func() { s.noticeFailure(err) }()
 	if owner == "" {
 		return 0, ctx.Err()
 	}

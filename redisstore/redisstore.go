@@ -102,6 +102,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"slices"
 	"strconv"
 	"strings"
@@ -138,17 +140,22 @@ func New(rdb redis.UniversalClient, o Options) *Store {
 }
 
 // noticeFailure makes a cluster client reload its slot map (in the
-// background) after a failure that is not an answer from Redis: go-redis
+// background) after a failure to reach a server: go-redis
 // keeps sending a dead master's slots to it until a MOVED reply or its
 // ClusterStateReloadInterval (a minute by default), so without this the
 // sessions of a master that failed over would fail for that long after its
 // replica took over.
-func (s *Store) noticeFailure(err *error) {
-	var reply redis.Error
-	if s.cluster == nil || *err == nil || errors.As(*err, &reply) || errors.Is(*err, context.Canceled) {
-		return
+func (s *Store) noticeFailure(err error) {
+	if s.cluster != nil && err != nil && isNetworkFailure(err) {
+		s.cluster.ReloadState(context.Background())
 	}
-	s.cluster.ReloadState(context.Background())
+}
+
+// isNetworkFailure reports whether err is a failure to reach a server (a
+// refused or broken connection, a timeout), not an answer.
+func isNetworkFailure(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 func (s *Store) key(id string) string         { return s.prefix + "s:" + id }
@@ -256,7 +263,7 @@ func expArg(t time.Time) string {
 // Create implements runtime.Store. A session with an owner is first entered
 // in the owner's index (HSETNX: an id that is taken keeps its entry).
 func (s *Store) Create(ctx context.Context, id string, rec runtime.Record) (err error) {
-	defer s.noticeFailure(&err)
+	defer func() { s.noticeFailure(err) }()
 	fields, err := splitObject(rec.Data)
 	if err != nil {
 		return err
@@ -285,7 +292,7 @@ func (s *Store) Create(ctx context.Context, id string, rec runtime.Record) (err 
 
 // Read implements runtime.Store.
 func (s *Store) Read(ctx context.Context, id string) (_ runtime.Record, err error) {
-	defer s.noticeFailure(&err)
+	defer func() { s.noticeFailure(err) }()
 	var all *redis.MapStringStringCmd
 	var exp *redis.DurationCmd
 	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
@@ -343,7 +350,7 @@ func (s *Store) Read(ctx context.Context, id string) (_ runtime.Record, err erro
 // owner, the session is first entered in that owner's index, and after the
 // update its entry in the previous owner's index is removed.
 func (s *Store) Update(ctx context.Context, id string, p runtime.Patch) (err error) {
-	defer s.noticeFailure(&err)
+	defer func() { s.noticeFailure(err) }()
 	u := update{changed: p.Owner != nil}
 	if u.changed {
 		u.owner, u.oexp = *p.Owner, indexExpiry(p.Expires)
@@ -430,7 +437,7 @@ func (s *Store) runUpdate(ctx context.Context, id string, p runtime.Patch, u upd
 // Delete implements runtime.Store. The session's entry in its owner's index
 // is removed after it.
 func (s *Store) Delete(ctx context.Context, id string) (err error) {
-	defer s.noticeFailure(&err)
+	defer func() { s.noticeFailure(err) }()
 	v, err := deleteScript.Run(ctx, s.rdb, []string{s.key(id)}).Slice()
 	if err != nil {
 		return err
