@@ -67,9 +67,10 @@
 // runs (a login at the same moment) may survive it, as if it had logged
 // in just after; every session that had the owner when DeleteByOwner
 // started, and kept it, is gone when it returns. If a master is down, it
-// returns the error and how many it deleted on the others. Giving a session an owner (a login)
-// therefore costs one more round trip than a plain update, and Delete of
-// a session with an owner one more (its index entry).
+// returns the error and how many it deleted on the others. Giving a
+// session an owner (a login) costs one more round trip than a plain
+// update, and Delete of a session with an owner one more (its index
+// entry).
 //
 // # Outages and failover
 //
@@ -81,7 +82,8 @@
 // wait. On a cluster, sessions in the slots of a master that is down fail
 // until it is back or its replica has taken over (after the cluster's
 // cluster-node-timeout); with cluster-require-full-coverage yes (Redis's
-// default) every request fails meanwhile. After such a failure the store
+// default) every request fails from when the cluster has noticed (about
+// that timeout) until then. After such a failure the store
 // has the cluster client reload its slot map, so requests reach the new
 // master at once rather than after the client's
 // ClusterStateReloadInterval. (Tests: with a node timeout of one second,
@@ -91,7 +93,11 @@
 // but had not yet sent to its replica: such a session then reads as it was
 // a moment before (a key set just before reverts, a logout or revocation
 // just before may be undone, a session just created may be missing and
-// the browser gets a new one). It never reads as another session's data.
+// the browser gets a new one). If the lost write was a logout, a
+// revocation or a change of owner while the removal of the index entry,
+// on another master, was kept, the revived session is missing from its
+// owner's index and a later revocation of that owner does not find it.
+// It never reads as another session's data.
 // A restarted master with an append-only file (appendfsync always) keeps
 // everything it acknowledged.
 package redisstore
