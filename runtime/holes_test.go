@@ -202,4 +202,3 @@ func TestManyKeysNotQuadratic(t *testing.T) {
 		t.Fatalf("8k keys take %.1f× the time of 2k keys; want about 4× (linear)", ratio)
 	}
 }
-
