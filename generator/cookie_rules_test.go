@@ -25,6 +25,7 @@ func TestAcceptedCookieAlwaysStarts(t *testing.T) {
 		"secure":      {"true", "false"},
 		"partitioned": {"true", "false"},
 		"maxAge":      {"1h", "168h", "0s", "1.5s", "-1h"},
+		"rolling":     {"true", "false"},
 	}
 	rng := rand.New(rand.NewPCG(11, 4))
 	accepted, refused := 0, 0
@@ -55,7 +56,7 @@ func TestAcceptedCookieAlwaysStarts(t *testing.T) {
 		}
 		accepted++
 		c := s.Sessions[0].Cookie
-		if _, err := runtime.NewStorage(runtime.Spec{Name: "User", Cookie: c}, runtime.Config{Secrets: []string{strings.Repeat("k", 32)}}); err != nil {
+		if _, err := runtime.NewStorage(runtime.Spec{Name: "User", Cookie: c}, runtime.Config{Secrets: []string{"0123456789abcdef0123456789abcdef"}}); err != nil {
 			t.Errorf("%s: accepted, but NewStorage(%+v): %v", src, c, err)
 		}
 	}

@@ -13,9 +13,11 @@ package generator
 //     one or the other, and complete: every name it uses is declared in it,
 //     in the generated package, the standard library or this module.
 //   - A block that is deliberately partial (it names code the reader
-//     supplies, such as their own store, or lists signatures without
-//     bodies) is preceded by the line <!-- not compiled: partial -->. No
-//     other marker is accepted, and shell blocks are not Go blocks.
+//     supplies, such as their own store; lists signatures without bodies;
+//     or is an excerpt of a file compiled elsewhere, such as
+//     examples/webapp's tests) is preceded by the line
+//     <!-- not compiled: partial -->. No other marker is accepted, and shell
+//     blocks are not Go blocks.
 //
 // Extracting from the README itself (rather than keeping example files
 // that the README quotes) means a snippet cannot drift from what is
