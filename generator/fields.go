@@ -1,5 +1,7 @@
 package generator
 
+import "github.com/sessiongen/sessiongen/runtime"
+
 // This file is data: what each schema field holds, for the JSON Schema that
 // editors validate against (jsonschema.go emits it). Which fields a mapping
 // has, and in what order, is not repeated here: JSONSchema walks the
@@ -24,6 +26,10 @@ var (
 	sameSiteValues = []string{"lax", "strict", "none", "omit"}
 	priorityValues = []string{"", "low", "medium", "high"}
 )
+
+// defaultCookie is the cookie of a schema that sets none, from the runtime
+// (the one place the defaults are written).
+var defaultCookie = runtime.DefaultCookieOptions()
 
 // A field is what one schema field holds: its JSON Schema (type, enum,
 // pattern or a $ref to a definition), the default the loader applies, and
@@ -78,17 +84,17 @@ var fieldSpecs = map[string]map[string]field{
 			doc: "The session's flash keys, read once: name: type, or name: {type, doc}. message: string gives FlashMessage and PopMessage."},
 	},
 	"cookie": {
-		"name": {schema: ref("cookieName"), def: "__session",
+		"name": {schema: ref("cookieName"), def: defaultCookie.Name,
 			doc: "The cookie's name: letters, digits and !#$%&'*+-.^_`|~. A __Host- name (in any case, as browsers match it) needs secure, path / and no domain; a __Secure- name needs secure."},
-		"path": {schema: obj{{"type", "string"}, {"pattern", cookiePathPattern}}, def: "/",
+		"path": {schema: obj{{"type", "string"}, {"pattern", cookiePathPattern}}, def: defaultCookie.Path,
 			doc: "The cookie's Path attribute: it starts with / and holds only printable ASCII without spaces, ';' or ','. Empty: no Path attribute."},
 		"domain": {schema: obj{{"type", "string"}, {"pattern", cookieDomainPattern}}, def: "",
 			doc: "The cookie's Domain attribute: a host name or an IPv4 address, with an optional leading dot. Empty (default): a host-only cookie."},
-		"sameSite": {schema: obj{{"type", "string"}, {"enum", sameSiteValues}}, def: "lax",
+		"sameSite": {schema: obj{{"type", "string"}, {"enum", sameSiteValues}}, def: defaultCookie.SameSite,
 			doc: "The cookie's SameSite attribute: lax (default), strict, none, or omit (no attribute, React Router's sameSite: false). none needs secure: true."},
-		"httpOnly": {schema: obj{{"type", "boolean"}}, def: true,
+		"httpOnly": {schema: obj{{"type", "boolean"}}, def: defaultCookie.HTTPOnly,
 			doc: "Set HttpOnly, so that JavaScript cannot read the cookie."},
-		"secure": {schema: obj{{"type", "boolean"}}, def: true,
+		"secure": {schema: obj{{"type", "boolean"}}, def: defaultCookie.Secure,
 			doc: "Set Secure, so that the browser sends the cookie over HTTPS only. Config.DisableSecure relaxes it at run time for local HTTP."},
 		"maxAge": {schema: ref("duration"),
 			doc: "The cookie's Max-Age, a Go duration in whole seconds (e.g. 168h). Absent: a browser-session cookie. runtime.WithMaxAge overrides it for one commit."},
