@@ -83,6 +83,23 @@ func redisBackend(t *testing.T) backend {
 	}, srv.Kill, srv.Start}
 }
 
+// redisCluster is a private cluster of three masters without replicas;
+// the first master is the one stopped (its slots fail until it is back,
+// with its append-only file).
+func redisCluster(t *testing.T) backend {
+	testservice.RedisClusterAddrs(t)
+	nodes := testservice.StartRedisCluster(t, 3, 0)
+	var addrs []string
+	for _, n := range nodes {
+		addrs = append(addrs, n.Addr)
+	}
+	return backend{func(t *testing.T) runtime.Store {
+		rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs})
+		t.Cleanup(func() { rdb.Close() })
+		return redisstore.New(rdb, redisstore.Options{})
+	}, nodes[0].Kill, nodes[0].Start}
+}
+
 func newSQL(t *testing.T, driver, dsn string, d sqlstore.Dialect) runtime.Store {
 	db, err := sql.Open(driver, dsn)
 	if err != nil {
@@ -114,7 +131,7 @@ func TestLoadAndFault(t *testing.T) {
 	for _, b := range []struct {
 		name  string
 		start func(*testing.T) backend
-	}{{"PostgreSQL", postgres}, {"MariaDB", mariadb}, {"Redis", redisBackend}} {
+	}{{"PostgreSQL", postgres}, {"MariaDB", mariadb}, {"Redis", redisBackend}, {"Redis Cluster", redisCluster}} {
 		t.Run(b.name, func(t *testing.T) {
 			be := b.start(t)
 			for _, n := range []int{1, 2, 4} {
