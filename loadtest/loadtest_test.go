@@ -303,8 +303,7 @@ func (c *client) verify(user string, acked map[string]string) {
 	}
 }
 
-// until retries f every 50 ms until it succeeds or end (plus the outage's
-// tail) has passed.
+// until retries f every 50 ms until it succeeds or end has passed.
 func (c *client) until(end time.Time, f func() bool) bool {
 	for !f() {
 		if time.Now().After(end) {
