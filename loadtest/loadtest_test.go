@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log"
 	"math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
@@ -17,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/go-sql-driver/mysql"
+	"github.com/go-sql-driver/mysql"
 	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/redis/go-redis/v9"
 
@@ -34,7 +36,10 @@ type quiet struct{}
 
 func (quiet) Printf(context.Context, string, ...any) {}
 
-func init() { redis.SetLogger(quiet{}) }
+func init() {
+	redis.SetLogger(quiet{})
+	mysql.SetLogger(log.New(io.Discard, "", 0)) // likewise for the MySQL driver
+}
 
 // clients is how many concurrent clients drive the instances.
 const clients = 8
@@ -156,7 +161,7 @@ type result struct {
 	mu                sync.Mutex
 	errs              map[string]int
 	latencies         []time.Duration
-	elapsed           time.Duration
+	elapsed, outage   time.Duration
 	restarted         atomic.Bool
 }
 
@@ -197,8 +202,10 @@ func (r *result) check(t *testing.T) {
 	if n := r.back.Load(); n != 0 {
 		t.Errorf("%d revoked or logged-out sessions came back", n)
 	}
-	if r.errs["store (503)"] == 0 {
-		t.Errorf("no store error while the store was down: the outage did not happen")
+	// go-redis retries a failed dial within one request, so a short
+	// outage may show as slow requests rather than errors.
+	if slowest := slices.Max(append(r.latencies, 0)); r.errs["store (503)"] == 0 && slowest < r.outage/2 {
+		t.Errorf("no store error and no request slower than %v while the store was down %v: the outage did not happen", slowest, r.outage)
 	}
 	if r.okAfterRestart.Load() == 0 {
 		t.Errorf("no request succeeded after the store came back")
@@ -218,8 +225,8 @@ func runLoad(t *testing.T, be backend, n int, d time.Duration) *result {
 		t.Cleanup(srv.Close)
 		urls = append(urls, srv.URL)
 	}
-	r := &result{errs: map[string]int{}}
 	outage := min(max(d/4, time.Second), 5*time.Second)
+	r := &result{errs: map[string]int{}, outage: outage}
 	start := time.Now()
 	end := start.Add(d)
 	var wg sync.WaitGroup
