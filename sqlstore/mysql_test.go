@@ -151,3 +151,28 @@ func TestMariaDBOutage(t *testing.T) {
 func BenchmarkMySQLRoundTrip(b *testing.B) {
 	storetest.BenchmarkRoundTrip(b, newMySQL(b))
 }
+
+// Create tells a taken id from a new one whether or not the DSN counts
+// matched rows (clientFoundRows), and one connection's taken Create does
+// not make its next Create of a new id read as taken.
+func TestMySQLCreateTakenFoundRows(t *testing.T) {
+	dsn := testservice.MySQLDSN(t)
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	db := openMySQL(t, dsn+sep+"clientFoundRows=true")
+	db.SetMaxOpenConns(1)
+	st := newStore(t, db, sqlstore.MySQL, tempTable(t, db))
+	id := storetest.NewID()
+	rec := runtime.Record{Data: json.RawMessage(`{"a":1}`)}
+	for i := range 3 {
+		if err := st.Create(t.Context(), id, rec); err != nil {
+			t.Fatalf("Create of new id %d: %v", i, err)
+		}
+		if err := st.Create(t.Context(), id, rec); err != runtime.ErrIDTaken {
+			t.Fatalf("Create of taken id %d = %v, want ErrIDTaken", i, err)
+		}
+		id = storetest.NewID()
+	}
+}

@@ -14,8 +14,7 @@
 //
 // For MySQL and MariaDB, set interpolateParams=true in the DSN (each
 // statement is then one round trip instead of a prepare, an execute and a
-// close) and leave clientFoundRows unset: Create tells a taken id from a
-// new one by the rows changed, which that option would count as matched.
+// close). clientFoundRows may be set or not.
 //
 //	db, err := sql.Open("mysql", "user:pass@tcp(127.0.0.1:3306)/app?interpolateParams=true")
 //	st, err := sqlstore.New(db, sqlstore.Options{Dialect: sqlstore.MySQL})
@@ -215,17 +214,16 @@ WHERE id = $1 AND (expires IS NULL OR expires > $7)`,
 
 func mysqlQueries(t string) queries {
 	// Create: an expired row with the id is replaced, a live one is left
-	// alone. MySQL evaluates the assignments in order, so expires, which
-	// the others test, comes last. RowsAffected is 1 for an insert, 2 for
-	// a replaced row and 0 for a live one left as it was (so the DSN must
-	// not set clientFoundRows, which would count that one as 1).
+	// alone (and marked through LAST_INSERT_ID: see createMySQL). MySQL
+	// evaluates the assignments in order, so expires, which the others
+	// test, comes last.
 	expired := t + `.expires IS NOT NULL AND ` + t + `.expires <= ?`
 	read := `SELECT data, expires, owner FROM ` + t + ` WHERE id = ? AND (expires IS NULL OR expires > ?)`
 	return queries{
 		create: `INSERT INTO ` + t + ` (id, data, expires, owner) VALUES (?, ?, ?, ?)
 ON DUPLICATE KEY UPDATE
   data = IF(` + expired + `, VALUES(data), data),
-  owner = IF(` + expired + `, VALUES(owner), owner),
+  owner = IF(` + expired + `, VALUES(owner), IF(LAST_INSERT_ID(1), owner, owner)),
   expires = IF(` + expired + `, VALUES(expires), expires)`,
 		read:          read,
 		readForUpdate: read + ` FOR UPDATE`,
@@ -336,8 +334,28 @@ func (s *Store) Create(ctx context.Context, id string, rec runtime.Record) error
 		// Positional placeholders: now once per assignment.
 		args = append(args, args[4], args[4])
 	}
+	if s.d == MySQL {
+		return s.createMySQL(ctx, args)
+	}
 	n, err := s.exec(ctx, s.q.create, args...)
 	if err == nil && n == 0 {
+		return runtime.ErrIDTaken
+	}
+	return err
+}
+
+// createMySQL runs the upsert. A live row with the id is left as it was
+// and its branch of the statement calls LAST_INSERT_ID(1), which the server
+// reports as the statement's insert id: that tells a taken id whether or
+// not the DSN sets clientFoundRows (which counts the untouched row as
+// affected).
+func (s *Store) createMySQL(ctx context.Context, args []any) error {
+	res, err := s.db.ExecContext(ctx, s.q.create, args...)
+	if err != nil {
+		return err
+	}
+	taken, err := res.LastInsertId()
+	if err == nil && taken == 1 {
 		return runtime.ErrIDTaken
 	}
 	return err
