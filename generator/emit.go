@@ -24,6 +24,9 @@ func emit(s *Schema, source string) ([]byte, error) {
 		emitSession(f, sess)
 		emitStorage(f, sess)
 	}
+	for _, c := range s.Cookies {
+		emitCookie(f, c)
+	}
 	var buf bytes.Buffer
 	if err := f.Render(&buf); err != nil {
 		return nil, fmt.Errorf("sessiongen: internal error rendering %s: %w", source, err)
@@ -299,29 +302,9 @@ func emitServerMethods(f *jen.File, sess *Session, recv func() *jen.Statement) {
 
 // specLiteral writes the session's runtime.Spec.
 func specLiteral(sess *Session) *jen.Statement {
-	c := sess.Cookie
-	cookie := jen.Dict{
-		jen.Id("Name"):     jen.Lit(c.Name),
-		jen.Id("Path"):     jen.Lit(c.Path),
-		jen.Id("SameSite"): jen.Lit(c.SameSite),
-		jen.Id("HTTPOnly"): jen.Lit(c.HTTPOnly),
-		jen.Id("Secure"):   jen.Lit(c.Secure),
-	}
-	if c.Domain != "" {
-		cookie[jen.Id("Domain")] = jen.Lit(c.Domain)
-	}
-	if c.Partitioned {
-		cookie[jen.Id("Partitioned")] = jen.Lit(true)
-	}
-	if c.Priority != "" {
-		cookie[jen.Id("Priority")] = jen.Lit(c.Priority)
-	}
-	if c.MaxAge > 0 {
-		cookie[jen.Id("MaxAge")] = durationLit(c.MaxAge)
-	}
 	spec := jen.Dict{
 		jen.Id("Name"):   jen.Lit(sess.Name),
-		jen.Id("Cookie"): jen.Qual(rt, "CookieOptions").Values(cookie),
+		jen.Id("Cookie"): cookieOptionsLit(sess.Cookie),
 	}
 	if sess.Server {
 		spec[jen.Id("Server")] = jen.Lit(true)
@@ -341,6 +324,30 @@ func specLiteral(sess *Session) *jen.Statement {
 		spec[jen.Id("AbsoluteTimeout")] = durationLit(sess.AbsoluteTimeout)
 	}
 	return jen.Qual(rt, "Spec").Values(spec)
+}
+
+// cookieOptionsLit writes cookie attributes as a runtime.CookieOptions.
+func cookieOptionsLit(c Cookie) *jen.Statement {
+	cookie := jen.Dict{
+		jen.Id("Name"):     jen.Lit(c.Name),
+		jen.Id("Path"):     jen.Lit(c.Path),
+		jen.Id("SameSite"): jen.Lit(c.SameSite),
+		jen.Id("HTTPOnly"): jen.Lit(c.HTTPOnly),
+		jen.Id("Secure"):   jen.Lit(c.Secure),
+	}
+	if c.Domain != "" {
+		cookie[jen.Id("Domain")] = jen.Lit(c.Domain)
+	}
+	if c.Partitioned {
+		cookie[jen.Id("Partitioned")] = jen.Lit(true)
+	}
+	if c.Priority != "" {
+		cookie[jen.Id("Priority")] = jen.Lit(c.Priority)
+	}
+	if c.MaxAge > 0 {
+		cookie[jen.Id("MaxAge")] = durationLit(c.MaxAge)
+	}
+	return jen.Qual(rt, "CookieOptions").Values(cookie)
 }
 
 // durationLit writes d as n * time.Unit with the largest exact unit.

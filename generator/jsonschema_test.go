@@ -379,13 +379,14 @@ func TestJSONSchemaEnumsMatchLoader(t *testing.T) {
 // compares what the loader filled in with the defaults the JSON Schema
 // documents.
 func TestJSONSchemaDefaultsMatchLoader(t *testing.T) {
-	s, err := Load([]byte(user("keys: {a: {type: string}}")), Options{Filename: "defaults.yaml"})
+	s, err := Load([]byte(user("keys: {a: {type: string}}")+"\ncookies: {Prefs: {type: string}}\n"), Options{Filename: "defaults.yaml"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	sess := s.Sessions[0]
 	loaded := map[string]reflect.Value{
 		"session": reflect.ValueOf(*sess), "cookie": reflect.ValueOf(sess.Cookie), "key": reflect.ValueOf(*sess.Keys[0]),
+		"standalone cookie": reflect.ValueOf(*s.Cookies[0]),
 	}
 	checked := 0
 	for _, m := range mappings {

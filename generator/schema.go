@@ -15,6 +15,7 @@ import (
 type Schema struct {
 	Package  string
 	Sessions []*Session
+	Cookies  []*StandaloneCookie // the cookies section (cookies.go)
 }
 
 // A Session is one session of the schema: a cookie, its keys and flash keys.
@@ -61,7 +62,7 @@ type Key struct {
 // fields lists the fields each mapping accepts, in the order they are
 // documented.
 var (
-	topFields     = []string{"package", "sessions"}
+	topFields     = []string{"package", "sessions", "cookies"}
 	sessionFields = []string{"doc", "storage", "encrypt", "cookie", "idleTimeout", "absoluteTimeout", "keys", "flash"}
 	cookieFields  = []string{"name", "path", "domain", "sameSite", "httpOnly", "secure", "maxAge", "partitioned", "priority"}
 	keyFields     = []string{"type", "default", "doc", "index", "require"}
@@ -186,6 +187,9 @@ func (l *loader) load(doc *yaml.Node) *Schema {
 	for _, name := range order {
 		s.Sessions = append(s.Sessions, l.session(name, keyNode(sessions, name), sessions[name]))
 	}
+	if n := top["cookies"]; n != nil {
+		l.loadCookies(s, n)
+	}
 	return s
 }
 
@@ -241,7 +245,12 @@ func (l *loader) session(name string, kn, n *yaml.Node) *Session {
 // cookie decodes the cookie mapping with the defaults of DESIGN.md: name
 // __session, path /, SameSite Lax, HttpOnly and Secure on.
 func (l *loader) cookie(what string, n *yaml.Node) Cookie {
-	c := Cookie{Name: "__session", Path: "/", SameSite: "lax", HTTPOnly: true, Secure: true}
+	return l.cookieNamed(what, n, "__session")
+}
+
+// cookieNamed is cookie with another default name.
+func (l *loader) cookieNamed(what string, n *yaml.Node, name string) Cookie {
+	c := Cookie{Name: name, Path: "/", SameSite: "lax", HTTPOnly: true, Secure: true}
 	if n == nil {
 		return c
 	}

@@ -470,6 +470,3 @@ func goWideInts(t types.Type, seen map[types.Type]bool) bool {
 	}
 	return false
 }
-
-// emitTSCookies writes the standalone cookies (cookies.go adds them).
-func emitTSCookies(w *tsWriter, s *Schema) {}

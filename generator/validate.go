@@ -101,6 +101,7 @@ func (l *loader) checkSchema(s *Schema) {
 		}
 		l.checkKeys(sess)
 	}
+	l.checkCookies(s, cookieNames)
 }
 
 // A method is one generated method name and the key that produced it.
@@ -291,6 +292,12 @@ func (l *loader) resolveTypes(s *Schema, dir string) {
 				namedPaths(k.Type, paths)
 				all = append(all, sessionKey{fmt.Sprintf("session %q", sess.Name), k})
 			}
+		}
+	}
+	for _, c := range s.Cookies {
+		if k := c.Value; k.Type != nil && k.Type.firstErr() == "" {
+			namedPaths(k.Type, paths)
+			all = append(all, sessionKey{"cookies", k})
 		}
 	}
 	if len(paths) == 0 {

@@ -33,3 +33,11 @@ const widened: typeof userCookieOptions.sameSite = "strict";
 const avatar: AccountSessionData["avatar"] = [1, 2];
 
 export { widened, avatar };
+
+// A standalone cookie's value type.
+import { type PrefsCookieValue, type VisitsCookieValue } from "./gen/cookies.js";
+// want: TS2322: Type 'number' is not assignable to type 'string'.
+const prefs: PrefsCookieValue = { theme: 1 };
+// want: TS2322: Type 'string' is not assignable to type 'number'.
+const visits: VisitsCookieValue = "7";
+export { prefs, visits };

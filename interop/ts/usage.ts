@@ -38,3 +38,16 @@ const admins = createCookieSessionStorage<AdminSessionData, AdminFlashData>({ co
 (await admins.getSession(null)).set("adminId", 7);
 
 export { id, message };
+
+// Standalone cookies: createCookie with the generated options.
+import { createCookie } from "react-router";
+import { type PrefsCookieValue, prefsCookieOptions as prefsStandalone, type ThemeCookieValue, themeCookieOptions, type CartCookieValue, cartCookieOptions } from "./gen/cookies.js";
+
+const prefsCookie = createCookie(prefsStandalone.name, { ...prefsStandalone, secrets });
+const prefsValue: PrefsCookieValue = (await prefsCookie.parse("prefs=x")) ?? {};
+await prefsCookie.serialize({ ...prefsValue, theme: "dark" } satisfies PrefsCookieValue);
+const themeCookie = createCookie(themeCookieOptions.name, themeCookieOptions);
+const theme: ThemeCookieValue = (await themeCookie.parse(null)) ?? "light";
+const cart: CartCookieValue = { items: [], updated: "2030-01-01T00:00:00Z" };
+await createCookie(cartCookieOptions.name, { ...cartCookieOptions, secrets }).serialize(cart);
+export { theme };
