@@ -168,8 +168,8 @@ func TestStandaloneCookieEdgeCases(t *testing.T) {
 	badPayload := "prefs=" + signRaw(secretA, b64("not json")) // base64 of "not json", signed
 	cases := []struct {
 		name, header, rr string
-		goString     *string // Go's ParseHeader[string]; nil: false
-		unsigned     bool
+		goString         *string // Go's ParseHeader[string]; nil: false
+		unsigned         bool
 	}{
 		{"no Cookie header", "", "null", nil, false},
 		{"another cookie", "other=1", "null", nil, false},
