@@ -22,6 +22,55 @@ type StandaloneCookie struct {
 	Signed bool // signed: true (default); false: base64 only, no secret
 	Cookie Cookie
 	Pos    Pos
+
+	Names   CookieNames // filled in by declareCookies
+	Methods *Scope      // the methods of Names.Type
+}
+
+// CookieNames are the package-level identifiers generated for a standalone
+// cookie.
+type CookieNames struct {
+	Type string // PrefsCookie
+	New  string // NewPrefsCookie
+	Spec string // prefsCookieSpec
+}
+
+// cookieMethods are the methods of every XCookie.
+var cookieMethods = []string{"Parse", "ParseHeader", "Serialize", "Set"}
+
+// declareCookies names each standalone cookie and claims its identifiers
+// in the package block, so that a cookie whose names another declaration
+// has (a session called PrefsCookie declares prefsCookieSpec too) is a
+// positioned error.
+//
+// The TypeScript module (-ts) has a namespace of its own, where a session
+// and a cookie of one Go name collide (both give prefsCookieOptions).
+func (l *loader) declareCookies(s *Schema) {
+	ts := newScope("TypeScript", nil)
+	for _, sess := range s.Sessions {
+		if sess.Names.Session != "" {
+			origin := fmt.Sprintf("session %q", sess.Name)
+			for _, n := range []string{sess.GoName + "SessionData", sess.GoName + "FlashData", lowerFirst(sess.GoName) + "CookieOptions"} {
+				ts.add(&Decl{Name: n, Origin: origin, Pos: sess.Pos})
+			}
+		}
+	}
+	for _, c := range s.Cookies {
+		if c.GoName == "" {
+			continue
+		}
+		if !exported(c.GoName) {
+			l.d.add(c.Pos, "cookie %q: %s", c.Name, notExported)
+			continue
+		}
+		c.Names = CookieNames{Type: c.GoName + "Cookie", New: "New" + c.GoName + "Cookie", Spec: lowerFirst(c.GoName) + "CookieSpec"}
+		origin := fmt.Sprintf("cookie %q", c.Name)
+		if !l.claim(s.Scope, "", origin, c.Pos, c.Names.Type, c.Names.New, c.Names.Spec) {
+			continue
+		}
+		c.Methods = newScope(c.Names.Type, cookieMethods)
+		l.claim(ts, "in TypeScript, ", origin, c.Pos, c.GoName+"CookieValue", lowerFirst(c.GoName)+"CookieOptions")
+	}
 }
 
 // standaloneFields are the fields of one standalone cookie.
@@ -59,24 +108,14 @@ func (l *loader) loadCookies(s *Schema, n *yaml.Node) {
 	}
 }
 
-// checkCookies applies the rules of standalone cookies: a valid type, Go
-// names of their own, and cookie names no session or other cookie uses.
+// checkCookies applies the rules of standalone cookies: a valid type and a
+// cookie name no session or other cookie uses (declareCookies checks their
+// identifiers).
 // sessionCookies maps name, path and domain to the session using them.
 func (l *loader) checkCookies(s *Schema, sessionCookies map[string]*Session) {
-	goNames := map[string]Pos{}
-	for _, sess := range s.Sessions {
-		if sess.GoName != "" {
-			goNames[sess.GoName] = sess.Pos
-		}
-	}
 	names := map[string]*StandaloneCookie{}
 	for _, c := range s.Cookies {
 		what := fmt.Sprintf("cookie %q", c.Name)
-		if first, ok := goNames[c.GoName]; ok && c.GoName != "" {
-			l.d.add(c.Pos, "%s and the session or cookie at %d:%d both become %s (TypeScript: %s): give the cookie its own name", what, first.Line, first.Col, c.GoName, lowerFirst(c.GoName)+"CookieOptions")
-		} else if c.GoName != "" {
-			goNames[c.GoName] = c.Pos
-		}
 		ck := c.Cookie.Name + "\x00" + c.Cookie.Path + "\x00" + c.Cookie.Domain
 		if sess, ok := sessionCookies[ck]; ok {
 			l.d.add(c.Pos, "%s uses cookie %q like session %q (first at %d:%d): each needs its own cookie name", what, c.Cookie.Name, sess.Name, sess.Pos.Line, sess.Pos.Col)
@@ -89,8 +128,6 @@ func (l *loader) checkCookies(s *Schema, sessionCookies map[string]*Session) {
 	}
 }
 
-func cookieType(c *StandaloneCookie) string { return c.GoName + "Cookie" }
-
 // emitCookie writes one standalone cookie:
 //
 //	var prefsCookieSpec = runtime.CookieSpec{…}
@@ -101,7 +138,7 @@ func cookieType(c *StandaloneCookie) string { return c.GoName + "Cookie" }
 //	func (c *PrefsCookie) Serialize(v T, opts ...CommitOption) (string, error)
 //	func (c *PrefsCookie) Set(w http.ResponseWriter, v T, opts ...CommitOption) error
 func emitCookie(f *jen.File, c *StandaloneCookie) {
-	name, spec := cookieType(c), lowerFirst(c.GoName)+"CookieSpec"
+	name, spec := c.Names.Type, c.Names.Spec
 	typ := func() *jen.Statement { return goType(c.Value.Type) }
 	specDict := jen.Dict{jen.Id("Name"): jen.Lit(c.Name), jen.Id("Cookie"): cookieOptionsLit(c.Cookie)}
 	if !c.Signed {
@@ -124,14 +161,14 @@ func emitCookie(f *jen.File, c *StandaloneCookie) {
 	}
 	f.Type().Id(name).Struct(jen.Id("c").Op("*").Qual(rt, "Cookie"))
 	f.Line()
-	f.Commentf("New%s returns the cookie %q. It refuses cookie attributes browsers", name, c.Name)
+	f.Commentf("%s returns the cookie %q. It refuses cookie attributes browsers", c.Names.New, c.Name)
 	if c.Signed {
 		f.Comment("would refuse, a Config with no secret, or a secret shorter than 32 bytes")
 		f.Comment("(unless cfg.AllowWeakSecrets); the first secret signs, all verify.")
 	} else {
 		f.Comment("would refuse; being unsigned, it ignores cfg.Secrets.")
 	}
-	f.Func().Id("New"+name).Params(jen.Id("cfg").Id("Config")).Params(jen.Op("*").Id(name), jen.Error()).Block(
+	f.Func().Id(c.Names.New).Params(jen.Id("cfg").Id("Config")).Params(jen.Op("*").Id(name), jen.Error()).Block(
 		jen.List(jen.Id("c"), jen.Err()).Op(":=").Qual(rt, "NewCookie").Call(jen.Id(spec), jen.Id("cfg")),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
 		jen.Return(jen.Op("&").Id(name).Values(jen.Dict{jen.Id("c"): jen.Id("c")}), jen.Nil()),
@@ -173,7 +210,7 @@ func emitTSCookies(w *tsWriter, s *Schema) {
 			use = fmt.Sprintf("createCookie(%s.name, %s) (unsigned: no secrets)", opts, opts)
 		}
 		w.line("")
-		doc := []string{fmt.Sprintf("The value of cookie %q (Go: %s, `%s`). Use: %s.", c.Name, cookieType(c), c.Value.Type.Src, use), c.Doc}
+		doc := []string{fmt.Sprintf("The value of cookie %q (Go: %s, `%s`). Use: %s.", c.Name, c.Names.Type, c.Value.Type.Src, use), c.Doc}
 		if wideInts(c.Value.Type) {
 			doc = append(doc, largeIntNote)
 		}

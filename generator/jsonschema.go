@@ -221,7 +221,7 @@ func definitions() obj {
 			{"not", obj{{"pattern", `^\s*((\[\]|map\[\s*string\s*\])\s*)*func`}}},
 			{"description", typeDoc}}},
 		{"name", name},
-		{"packageName", obj{{"type", "string"}, {"pattern", goIdent.String()}, {"not", obj{{"enum", keywords}}}}},
+		{"packageName", obj{{"type", "string"}, {"pattern", goIdent.String()}, {"not", obj{{"enum", append(slices.Clip(keywords), "_")}}}}},
 		{"cookieName", obj{{"type", "string"}, {"pattern", cookieNamePattern}}},
 		{"redirect", obj{{"type", "string"}, {"maxLength", 2048}, {"pattern", redirectPattern},
 			{"not", obj{{"pattern", redirectEncoded}}}}},

@@ -16,6 +16,7 @@ type Schema struct {
 	Package  string
 	Sessions []*Session
 	Cookies  []*StandaloneCookie // the cookies section (cookies.go)
+	Scope    *Scope              // the package block: every package-level identifier
 }
 
 // A Session is one session of the schema: a cookie, its keys and flash keys.
@@ -31,6 +32,9 @@ type Session struct {
 	Keys            []*Key
 	Flash           []*Key
 	Pos             Pos
+	Names           SessionNames
+	Methods         *Scope // of the XSession type
+	StorageMethods  *Scope // of the XStorage type
 }
 
 // A Cookie holds the cookie attributes with the schema's defaults applied.
@@ -57,6 +61,7 @@ type Key struct {
 	Require string // require.redirect: where RequireX sends a request without the key; "" for none
 	Pos     Pos
 	TypePos Pos
+	Names   KeyNames
 }
 
 // fields lists the fields each mapping accepts, in the order they are
@@ -170,7 +175,7 @@ func (l *loader) load(doc *yaml.Node) *Schema {
 	if n := top["package"]; n == nil {
 		l.d.add(pos(doc), "schema: missing field \"package\" (the package clause of the generated file)")
 	} else if v, ok := l.str(n, "package"); ok {
-		if !goIdent.MatchString(v) || isKeyword(v) {
+		if !goIdent.MatchString(v) || isKeyword(v) || v == "_" {
 			l.d.add(pos(n), "package: %q is not a valid Go package name", v)
 		}
 		s.Package = v
@@ -198,6 +203,8 @@ func (l *loader) session(name string, kn, n *yaml.Node) *Session {
 	what := fmt.Sprintf("session %q", name)
 	if sess.GoName == "" {
 		l.d.add(pos(kn), "%s: name must start with a letter", what)
+	} else if !exported(sess.GoName) {
+		l.d.add(pos(kn), "%s: %s", what, notExported)
 	}
 	f, _ := l.mapping(n, what, sessionFields)
 	if f == nil {

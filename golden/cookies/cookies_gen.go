@@ -184,6 +184,14 @@ func (st *UserStorage) Require(allow func(*UserSession) bool, next http.Handler)
 	}, next)
 }
 
+// TimedOut reports whether the request's session was discarded because its idle
+// or absolute timeout had passed (the schema's, or Config.IdleTimeout and
+// AbsoluteTimeout); Runtime().ReadError() tells which (runtime.ErrIdleTimeout,
+// runtime.ErrAbsoluteTimeout).
+func (s *UserSession) TimedOut() bool {
+	return (*runtime.Session)(s).TimedOut()
+}
+
 // prefsCookieSpec describes cookie "Prefs" for the runtime.
 var prefsCookieSpec = runtime.CookieSpec{
 	Cookie: runtime.CookieOptions{

@@ -292,3 +292,11 @@ func (st *AccountStorage) Require(allow func(*AccountSession) bool, next http.Ha
 		return allow((*AccountSession)(s))
 	}, next)
 }
+
+// TimedOut reports whether the request's session was discarded because its idle
+// or absolute timeout had passed (the schema's, or Config.IdleTimeout and
+// AbsoluteTimeout); Runtime().ReadError() tells which (runtime.ErrIdleTimeout,
+// runtime.ErrAbsoluteTimeout).
+func (s *AccountSession) TimedOut() bool {
+	return (*runtime.Session)(s).TimedOut()
+}
