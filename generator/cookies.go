@@ -104,6 +104,9 @@ func (l *loader) loadCookies(s *Schema, n *yaml.Node) {
 			c.Signed, _ = l.boolean(sn, what+": signed")
 		}
 		c.Cookie = l.cookieNamed(what, cf["cookie"], name)
+		if c.Cookie.Rolling {
+			l.d.add(pos(cf["cookie"]), "%s: cookie: rolling is for sessions (each Serialize writes the cookie's Max-Age anew)", what)
+		}
 		s.Cookies = append(s.Cookies, c)
 	}
 }

@@ -48,6 +48,7 @@ type Cookie struct {
 	Partitioned bool
 	Priority    string
 	MaxAge      time.Duration
+	Rolling     bool
 }
 
 // A Key is one session key or flash key.
@@ -69,7 +70,7 @@ type Key struct {
 var (
 	topFields     = []string{"package", "sessions", "cookies"}
 	sessionFields = []string{"doc", "storage", "encrypt", "cookie", "idleTimeout", "absoluteTimeout", "keys", "flash"}
-	cookieFields  = []string{"name", "path", "domain", "sameSite", "httpOnly", "secure", "maxAge", "partitioned", "priority"}
+	cookieFields  = []string{"name", "path", "domain", "sameSite", "httpOnly", "secure", "maxAge", "partitioned", "priority", "rolling"}
 	keyFields     = []string{"type", "default", "doc", "index", "require"}
 	flashFields   = []string{"type", "doc"}
 )
@@ -285,6 +286,7 @@ func (l *loader) cookieNamed(what string, n *yaml.Node, name string) Cookie {
 	boolField("httpOnly", &c.HTTPOnly)
 	boolField("secure", &c.Secure)
 	boolField("partitioned", &c.Partitioned)
+	boolField("rolling", &c.Rolling)
 	if v := f["maxAge"]; v != nil {
 		c.MaxAge, _ = l.duration(v, what+": maxAge")
 	}

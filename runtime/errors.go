@@ -73,3 +73,26 @@ func (e *EncodeError) Error() string {
 
 // Unwrap returns the encoder's error.
 func (e *EncodeError) Unwrap() error { return e.Err }
+
+// Errors of the request model: what a commit, a destroy or a storage method
+// returns when it cannot act on the session it was given.
+var (
+	// ErrSessionEnded is returned by CommitSession for a server-side session
+	// that was destroyed, revoked (RevokeOwner) or expired in the store while
+	// the request that read it ran. Nothing of the request's changes is
+	// stored, under the old id or a new one: a request in flight can never
+	// undo a logout or a revocation. The session is left empty and new, and
+	// the response gets the Set-Cookie that deletes the cookie, so the
+	// browser holds nothing stale. Under Storage.Middleware this is not an
+	// error: the middleware sends that deleting Set-Cookie and the
+	// handler's response goes on.
+	ErrSessionEnded = errors.New("sessiongen: the session was destroyed or revoked while this request ran; nothing was stored")
+	// ErrNilSession is returned by CommitSession, DestroySession and
+	// RegenerateID given a nil session (a session read from a context
+	// without the middleware, for example).
+	ErrNilSession = errors.New("sessiongen: nil session")
+	// ErrNoStorage is returned by the methods of a nil or zero-value
+	// Storage, one that was not made by NewStorage (or a generated
+	// NewXStorage).
+	ErrNoStorage = errors.New("sessiongen: storage not initialised: make it with its New function")
+)

@@ -48,6 +48,9 @@ import (
 // through it. Applying the middleware twice with one key reads the session
 // once.
 func (st *Storage) Middleware(key any, next http.Handler) http.Handler {
+	if st == nil {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { logError(w, r, ErrNoStorage) })
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := SessionFrom(r.Context(), key); ok {
 			next.ServeHTTP(w, r)
@@ -75,13 +78,19 @@ func SessionFrom(ctx context.Context, key any) (*Session, bool) {
 
 // logError is the default Config.ErrorHandler.
 func logError(w http.ResponseWriter, r *http.Request, err error) {
-	log.Printf("sessiongen: %s %s: %v", r.Method, r.URL.Path, err)
+	log.Print(errorLine(r, err))
 	http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 }
 
 // autoCommit commits a modified session into h, replacing any Set-Cookie of
-// the same cookie name already there.
+// the same cookie name already there. It leaves alone a session whose
+// explicit commit failed in this request (the handler has answered that
+// error) until it changes again, and answers a session that ended in the
+// store meanwhile (ErrSessionEnded) with the deleting Set-Cookie.
 func (st *Storage) autoCommit(h http.Header, s *Session) error {
+	if s.commitFailed {
+		return nil
+	}
 	opts := st.remember(s)
 	if !s.modified {
 		return nil
@@ -93,16 +102,10 @@ func (st *Storage) autoCommit(h http.Header, s *Session) error {
 	} else {
 		line, err = st.CommitSessionHeader(s, opts...)
 	}
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrSessionEnded) {
 		return err
 	}
-	lines := h["Set-Cookie"][:0:0]
-	for _, l := range h["Set-Cookie"] {
-		if !strings.HasPrefix(l, st.cookie.Name+"=") {
-			lines = append(lines, l)
-		}
-	}
-	h["Set-Cookie"] = append(lines, line)
+	st.setCookie(h, line)
 	return nil
 }
 

@@ -148,12 +148,13 @@ func (c *Cookie) appendEncoded(dst, payload []byte) []byte {
 	return base64.StdEncoding.AppendEncode(dst, payload)
 }
 
-// SetCookie adds the Set-Cookie line of SerializeCookie to w.
+// SetCookie adds the Set-Cookie line of SerializeCookie to w, replacing an
+// earlier one for the same cookie in this response.
 func SetCookie[T any](c *Cookie, w http.ResponseWriter, v T, opts ...CommitOption) error {
 	line, err := SerializeCookie(c, v, opts...)
 	if err != nil {
 		return err
 	}
-	addSetCookie(w.Header(), line)
+	putSetCookie(w.Header(), c.cookie.Name, line)
 	return nil
 }

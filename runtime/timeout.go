@@ -55,7 +55,7 @@ func (e *ExpiredError) Is(target error) bool {
 
 // TimedOut reports whether the request's session was discarded because its
 // idle or absolute timeout had passed (ReadError matches ErrExpired).
-func (s *Session) TimedOut() bool { return errors.Is(s.readErr, ErrExpired) }
+func (s *Session) TimedOut() bool { return s != nil && errors.Is(s.readErr, ErrExpired) }
 
 // RenewInterval is how often SeenKey is rewritten for an idle timeout: a
 // tenth of it, at least one second and at most one minute. A request within
@@ -71,6 +71,7 @@ func RenewInterval(idle time.Duration) time.Duration {
 // is marked modified so that the middleware replaces the cookie; its stored
 // data is deleted. A session whose renewal is due is marked modified.
 func (st *Storage) checkTimeouts(s *Session) (*Session, error) {
+	st.roll(s) // rolling.go
 	idle, abs := st.spec.IdleTimeout, st.spec.AbsoluteTimeout
 	if idle <= 0 && abs <= 0 {
 		return s, nil
@@ -119,14 +120,14 @@ func (st *Storage) expired(s *Session, now int64) error {
 // stamp writes the stamps before a commit: CreatedKey once, SeenKey on
 // every commit (the cookie or the store is being written anyway).
 func (st *Storage) stamp(s *Session) {
-	if st.spec.IdleTimeout <= 0 && st.spec.AbsoluteTimeout <= 0 {
+	if !st.renews() && st.spec.AbsoluteTimeout <= 0 {
 		return
 	}
 	now := strconv.AppendInt(nil, st.now().Unix(), 10)
 	if st.spec.AbsoluteTimeout > 0 && !s.data.has(CreatedKey) {
 		s.SetRaw(CreatedKey, now)
 	}
-	if st.spec.IdleTimeout > 0 {
+	if st.renews() {
 		s.SetRaw(SeenKey, now)
 	}
 }

@@ -26,7 +26,7 @@ github.com/sessiongen/sessiongen/cmd/sessiongen).
   -o FILE       output file (default: the schema's name with _gen.go)
   -ts FILE      also write the TypeScript types and cookie options (React Router)
   -check        write nothing; print a diff and exit 1 if the output is stale
-  -version      print the version
+  -version      print the module version (a release, or (devel))
 
 sessiongen init writes a commented starter schema; it never overwrites a file.
 Editors check a schema against sessiongen.schema.json (its first line says so).
@@ -82,7 +82,7 @@ func generate(schema, out, tsOut string, check bool, stdout, stderr io.Writer) i
 		}
 		return 1
 	}
-	opts := generator.Options{Filename: schema, Source: relSource(out, schema)}
+	opts := generator.Options{Filename: schema, Source: relSource(out, schema), Version: releaseVersion(moduleVersion())}
 	var code, tsCode []byte
 	if tsOut == "" {
 		code, err = generator.Generate(src, opts)

@@ -174,6 +174,7 @@ func (s *AccountSession) UnsetSmall() {
 
 // accountSpec describes session "Account" for the runtime.
 var accountSpec = runtime.Spec{
+	ContextKey: accountSessionKey{},
 	Cookie: runtime.CookieOptions{
 		Domain:      "example.com",
 		HTTPOnly:    true,
@@ -191,6 +192,12 @@ var accountSpec = runtime.Spec{
 // AccountStorage reads, commits and destroys AccountSession values.
 // The data is kept in the signed cookie "account".
 // It is safe for concurrent use.
+//
+// Create one at start-up with NewAccountStorage. Wrap the handlers with Middleware,
+// which reads the session before a handler runs and commits it, when it
+// changed, before the response starts; a handler gets it with AccountSessionFrom.
+// Call RegenerateID at sign-in and DestroySession at sign-out. Package
+// github.com/sessiongen/sessiongen/sessiontest tests handlers that use it.
 type AccountStorage struct {
 	st *runtime.Storage
 }
@@ -206,8 +213,12 @@ func NewAccountStorage(cfg Config) (*AccountStorage, error) {
 	return &AccountStorage{st: st}, nil
 }
 
-// Runtime returns the untyped storage.
+// Runtime returns the untyped storage (nil for a nil or zero-value storage,
+// whose methods then return runtime.ErrNoStorage instead of panicking).
 func (st *AccountStorage) Runtime() *runtime.Storage {
+	if st == nil {
+		return nil
+	}
 	return st.st
 }
 
@@ -215,7 +226,7 @@ func (st *AccountStorage) Runtime() *runtime.Storage {
 // cookie gives a new empty session and a nil error; the error is non-nil only
 // when the server-side store fails.
 func (st *AccountStorage) GetSession(r *http.Request) (*AccountSession, error) {
-	s, err := st.st.GetSession(r)
+	s, err := st.Runtime().GetSession(r)
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +236,7 @@ func (st *AccountStorage) GetSession(r *http.Request) (*AccountSession, error) {
 // GetSessionHeader is GetSession for callers without an *http.Request: it takes
 // the value of the Cookie header.
 func (st *AccountStorage) GetSessionHeader(ctx context.Context, cookieHeader string) (*AccountSession, error) {
-	s, err := st.st.GetSessionHeader(ctx, cookieHeader)
+	s, err := st.Runtime().GetSessionHeader(ctx, cookieHeader)
 	if err != nil {
 		return nil, err
 	}
@@ -236,22 +247,22 @@ func (st *AccountStorage) GetSessionHeader(ctx context.Context, cookieHeader str
 // storage, writes its changes to the store). A cookie over 4096 bytes is refused
 // with a *runtime.TooLargeError (errors.Is(err, runtime.ErrTooLarge)).
 func (st *AccountStorage) CommitSession(w http.ResponseWriter, s *AccountSession, opts ...CommitOption) error {
-	return st.st.CommitSession(w, (*runtime.Session)(s), opts...)
+	return st.Runtime().CommitSession(w, (*runtime.Session)(s), opts...)
 }
 
 // CommitSessionHeader is CommitSession returning the Set-Cookie header's value.
 func (st *AccountStorage) CommitSessionHeader(s *AccountSession, opts ...CommitOption) (string, error) {
-	return st.st.CommitSessionHeader((*runtime.Session)(s), opts...)
+	return st.Runtime().CommitSessionHeader((*runtime.Session)(s), opts...)
 }
 
 // DestroySession expires the cookie (and deletes server-side data).
 func (st *AccountStorage) DestroySession(w http.ResponseWriter, s *AccountSession) error {
-	return st.st.DestroySession(w, (*runtime.Session)(s))
+	return st.Runtime().DestroySession(w, (*runtime.Session)(s))
 }
 
 // DestroySessionHeader is DestroySession returning the Set-Cookie header's value.
 func (st *AccountStorage) DestroySessionHeader(s *AccountSession) (string, error) {
-	return st.st.DestroySessionHeader((*runtime.Session)(s))
+	return st.Runtime().DestroySessionHeader((*runtime.Session)(s))
 }
 
 // RegenerateID starts the session anew at login; call it before CommitSession.
@@ -260,7 +271,7 @@ func (st *AccountStorage) DestroySessionHeader(s *AccountSession) (string, error
 // under the old one is deleted, so that an id planted before login (session
 // fixation) is useless after it.
 func (st *AccountStorage) RegenerateID(s *AccountSession) error {
-	return st.st.RegenerateID((*runtime.Session)(s))
+	return st.Runtime().RegenerateID((*runtime.Session)(s))
 }
 
 // accountSessionKey is the context key under which AccountStorage.Middleware keeps the AccountSession.
@@ -272,7 +283,7 @@ type accountSessionKey struct{}
 // response starts, is answered by Config.ErrorHandler (500 by default). Changes
 // made after the first byte are not committed. See runtime.Storage.Middleware.
 func (st *AccountStorage) Middleware(next http.Handler) http.Handler {
-	return st.st.Middleware(accountSessionKey{}, next)
+	return st.Runtime().Middleware(accountSessionKey{}, next)
 }
 
 // AccountSessionFrom returns the AccountSession that AccountStorage.Middleware put in ctx. It reports
@@ -288,7 +299,7 @@ func AccountSessionFrom(ctx context.Context) (*AccountSession, bool) {
 // Require returns next guarded by allow: a request whose session allow refuses
 // is answered 403 Forbidden. It applies Middleware itself when it has not run.
 func (st *AccountStorage) Require(allow func(*AccountSession) bool, next http.Handler) http.Handler {
-	return st.st.Require(accountSessionKey{}, func(s *runtime.Session) bool {
+	return st.Runtime().Require(accountSessionKey{}, func(s *runtime.Session) bool {
 		return allow((*AccountSession)(s))
 	}, next)
 }
