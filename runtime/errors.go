@@ -9,11 +9,12 @@ import (
 // reads as an empty session, as in React Router. Session.ReadError tells an
 // app why, so that it can log tampering.
 var (
-	// ErrTampered means no configured secret verifies the cookie's signature
-	// (or the value is not signed at all).
+	// ErrTampered means the value has the signed form (payload '.'
+	// signature) but no configured secret verifies its signature.
 	ErrTampered = errors.New("sessiongen: cookie signature does not verify")
-	// ErrMalformed means the signature verifies but the payload is not
-	// base64 of UTF-8 JSON.
+	// ErrMalformed means the value is not in the cookie's format at all (no
+	// '.' before a signature: garbage, another app's cookie), or the
+	// signature verifies but the payload is not base64 of UTF-8 JSON.
 	ErrMalformed = errors.New("sessiongen: cookie payload is not valid")
 	// ErrDecrypt means an encrypted cookie (Spec.Encrypt) does not open
 	// under any configured secret: a wrong key, a modified value, a value

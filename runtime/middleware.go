@@ -17,6 +17,13 @@ import (
 // generated code passes a value of an unexported type of its own, and its
 // XSessionFrom reads it back.
 //
+// One session per request: the session the middleware reads is the one
+// GetSession returns for the request (when key is the Spec's ContextKey, as
+// generated code arranges), SessionFrom returns, and the Require helpers
+// pass to their predicates. An explicit CommitSession and the middleware's
+// own commit act on that one object, so neither can replace the other's
+// Set-Cookie with older data.
+//
 // What it does, in order:
 //   - It reads the session (eagerly: the cost is one HMAC check for a cookie
 //     session, one store read for a server session). A store failure is
@@ -28,9 +35,13 @@ import (
 //     renewal due, a timed-out session), commits the session with the
 //     options of the handler's own last CommitSession in this request, or
 //     with the remembered Max-Age (see RememberKey), so a remember-me login
-//     stays persistent. A Set-Cookie of the same cookie name added
-//     earlier in the request is replaced, never doubled. An expired session
-//     left empty gets the deleting Set-Cookie instead.
+//     stays persistent. A session committed explicitly and unchanged since
+//     is not committed again; nor is one whose explicit commit failed (the
+//     handler has the error and answers it) until it changes again. A
+//     Set-Cookie of the same cookie name added earlier in the request is
+//     replaced, never doubled. An expired session left empty, or a server
+//     session destroyed or revoked while the request ran (ErrSessionEnded),
+//     gets the deleting Set-Cookie instead, and the response goes on.
 //   - If that commit fails (a cookie over 4096 bytes, a store failure), the
 //     handler's response is dropped: its headers are cleared,
 //     Config.ErrorHandler answers instead (500 by default), and later Write

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strings"
@@ -144,6 +145,31 @@ func NewStorage(spec Spec, cfg Config) (*Storage, error) {
 	return st, nil
 }
 
+// MinSecretBits is the least entropy a secret must carry, unless
+// Config.AllowWeakSecrets: estimated as its length times the Shannon
+// entropy of its byte frequencies. This refuses secrets with almost no
+// entropy (32 identical bytes, spaces, a short pattern repeated) while any
+// random secret of MinSecretLen bytes passes easily (32 random hex digits
+// estimate about 115 bits, base64 about 145). It cannot tell a guessable
+// phrase from a random one; only a random secret is safe.
+const MinSecretBits = 64
+
+// entropyBits estimates the entropy of s in bits from its byte frequencies.
+func entropyBits(s string) float64 {
+	var counts [256]int
+	for i := 0; i < len(s); i++ {
+		counts[s[i]]++
+	}
+	n, bits := float64(len(s)), 0.0
+	for _, c := range counts {
+		if c > 0 {
+			p := float64(c) / n
+			bits -= float64(c) * math.Log2(p)
+		}
+	}
+	return bits
+}
+
 func checkSecrets(cfg Config) error {
 	if len(cfg.Secrets) == 0 {
 		return fmt.Errorf("%w: Config.Secrets is empty: a signed cookie needs at least one secret (print a fresh one with: sessiongen secret)", ErrConfig)
@@ -154,6 +180,9 @@ func checkSecrets(cfg Config) error {
 		}
 		if len(s) < MinSecretLen && !cfg.AllowWeakSecrets {
 			return fmt.Errorf("%w: Config.Secrets[%d] is %d bytes; at least %d are needed (set Config.AllowWeakSecrets to keep an existing shorter secret)", ErrConfig, i, len(s), MinSecretLen)
+		}
+		if bits := entropyBits(s); bits < MinSecretBits && !cfg.AllowWeakSecrets {
+			return fmt.Errorf("%w: Config.Secrets[%d] has almost no entropy (about %.0f bits estimated from its bytes; at least %d are needed): use random bytes (print a fresh secret with: sessiongen secret)", ErrConfig, i, bits, MinSecretBits)
 		}
 	}
 	return nil

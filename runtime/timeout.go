@@ -38,12 +38,16 @@ type ExpiredError struct {
 	Idle    bool          // true: idle timeout; false: absolute timeout
 	Timeout time.Duration // the timeout that passed
 	Since   time.Time     // the stamp it ran from: last renewal, or creation
+	Future  bool          // the stamp lay more than a minute in the future
 }
 
 func (e *ExpiredError) Error() string {
 	kind := "absolute"
 	if e.Idle {
 		kind = "idle"
+	}
+	if e.Future {
+		return fmt.Sprintf("sessiongen: session expired: its %s timeout stamp %s lies in the future", kind, e.Since.UTC().Format(time.RFC3339))
 	}
 	return fmt.Sprintf("sessiongen: session expired: %s timeout %s passed since %s", kind, e.Timeout, e.Since.UTC().Format(time.RFC3339))
 }
@@ -105,17 +109,24 @@ func (st *Storage) checkTimeouts(s *Session) (*Session, error) {
 // adopted as if stamped now.
 func (st *Storage) expired(s *Session, now int64) error {
 	if abs := st.spec.AbsoluteTimeout; abs > 0 {
-		if created, ok := stampOf(s, CreatedKey); ok && now-created >= seconds(abs) {
-			return &ExpiredError{Timeout: abs, Since: time.Unix(created, 0)}
+		if created, ok := stampOf(s, CreatedKey); ok && (now-created >= seconds(abs) || created-now > maxClockSkew) {
+			return &ExpiredError{Timeout: abs, Since: time.Unix(created, 0), Future: created-now > maxClockSkew}
 		}
 	}
 	if idle := st.spec.IdleTimeout; idle > 0 {
-		if seen, ok := stampOf(s, SeenKey); ok && now-seen >= seconds(idle) {
-			return &ExpiredError{Idle: true, Timeout: idle, Since: time.Unix(seen, 0)}
+		if seen, ok := stampOf(s, SeenKey); ok && (now-seen >= seconds(idle) || seen-now > maxClockSkew) {
+			return &ExpiredError{Idle: true, Timeout: idle, Since: time.Unix(seen, 0), Future: seen-now > maxClockSkew}
 		}
 	}
 	return nil
 }
+
+// maxClockSkew (seconds) is how far in the future a stamp may lie, for
+// clocks of several app instances that disagree a little. A stamp further
+// ahead (from a clock that runs ahead, or forged by someone who holds the
+// secret) would stretch the session by as much: it ends the session
+// instead.
+const maxClockSkew = 60
 
 // stamp writes the stamps before a commit: CreatedKey once, SeenKey on
 // every commit (the cookie or the store is being written anyway).

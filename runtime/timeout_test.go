@@ -277,7 +277,7 @@ func TestRegenerateIDRestartsAbsoluteTimeout(t *testing.T) {
 	clk := newClock()
 	for _, server := range []bool{false, true} {
 		spec := runtime.Spec{AbsoluteTimeout: time.Hour, Server: server, Cookie: runtime.CookieOptions{Name: "s", Path: "/"}}
-		st, err := runtime.NewStorage(spec, runtime.Config{Secrets: []string{strings.Repeat("k", 32)}, Now: clk.Now})
+		st, err := runtime.NewStorage(spec, runtime.Config{Secrets: []string{"another-test-secret-q8Zr2LxW4vN7pT0kYs"}, Now: clk.Now})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -308,7 +308,7 @@ func TestRegenerateIDRestartsAbsoluteTimeout(t *testing.T) {
 // TestRegenerateIDForgetsRememberMe: a login without remember-me after a
 // remembered one gives a browser-session cookie again.
 func TestRegenerateIDForgetsRememberMe(t *testing.T) {
-	st, err := runtime.NewStorage(runtime.Spec{Cookie: runtime.CookieOptions{Name: "s", Path: "/"}}, runtime.Config{Secrets: []string{strings.Repeat("k", 32)}})
+	st, err := runtime.NewStorage(runtime.Spec{Cookie: runtime.CookieOptions{Name: "s", Path: "/"}}, runtime.Config{Secrets: []string{"another-test-secret-q8Zr2LxW4vN7pT0kYs"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -126,7 +126,7 @@ func (f *failTB) Fatalf(format string, args ...any) {
 
 func TestReadWithAnotherSecretFails(t *testing.T) {
 	users, _ := storages(t)
-	other, err := multi.NewUserStorage(multi.Config{Secrets: []string{strings.Repeat("x", 32)}})
+	other, err := multi.NewUserStorage(multi.Config{Secrets: []string{"another-test-secret-q8Zr2LxW4vN7pT0kYs"}})
 	if err != nil {
 		t.Fatal(err)
 	}
