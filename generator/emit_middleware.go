@@ -17,7 +17,7 @@ import (
 //	func (s *UserSession) TimedOut() bool                                 // a session with a timeout
 func emitMiddleware(f *jen.File, sess *Session, recv func() *jen.Statement) {
 	sname := sessionType(sess)
-	key := lowerFirst(sess.GoName) + "SessionKey"
+	key := sessionKeyType(sess)
 	handler := func() *jen.Statement { return jen.Qual(nethttp, "Handler") }
 	f.Line()
 	f.Commentf("%s is the context key under which %s.Middleware keeps the %s.", key, storageType(sess), sname)
@@ -29,7 +29,7 @@ func emitMiddleware(f *jen.File, sess *Session, recv func() *jen.Statement) {
 	f.Comment("response starts, is answered by Config.ErrorHandler (500 by default). Changes")
 	f.Comment("made after the first byte are not committed. See runtime.Storage.Middleware.")
 	f.Add(recv().Id("Middleware").Params(jen.Id("next").Add(handler())).Add(handler()).Block(
-		jen.Return(jen.Id("st").Dot("st").Dot("Middleware").Call(jen.Id(key).Values(), jen.Id("next"))),
+		jen.Return(rtStorage().Dot("Middleware").Call(jen.Id(key).Values(), jen.Id("next"))),
 	))
 	f.Line()
 	f.Commentf("%sFrom returns the %s that %s.Middleware put in ctx. It reports", sname, sname, storageType(sess))
@@ -67,7 +67,7 @@ func emitRequire(f *jen.File, sess *Session, recv func() *jen.Statement, key str
 	f.Comment("Require returns next guarded by allow: a request whose session allow refuses")
 	f.Comment("is answered 403 Forbidden. It applies Middleware itself when it has not run.")
 	f.Add(recv().Id("Require").Params(jen.Id("allow").Func().Params(jen.Op("*").Id(sname)).Bool(), jen.Id("next").Add(handler())).Add(handler()).Block(
-		jen.Return(jen.Id("st").Dot("st").Dot("Require").Call(
+		jen.Return(rtStorage().Dot("Require").Call(
 			jen.Id(key).Values(),
 			jen.Func().Params(jen.Id("s").Op("*").Qual(rt, "Session")).Bool().Block(
 				jen.Return(jen.Id("allow").Call(typedSession(sname))),
@@ -89,7 +89,7 @@ func emitRequire(f *jen.File, sess *Session, recv func() *jen.Statement, key str
 		f.Commentf("%s%sredirectTo=<its path and query>; read that back with", k.Require, sep)
 		f.Comment("runtime.SafeRedirect. It applies Middleware itself when it has not run.")
 		f.Add(recv().Id("Require" + k.GoName).Params(jen.Id("next").Add(handler())).Add(handler()).Block(
-			jen.Return(jen.Id("st").Dot("st").Dot("RequireRedirect").Call(
+			jen.Return(rtStorage().Dot("RequireRedirect").Call(
 				jen.Id(key).Values(),
 				jen.Func().Params(jen.Id("s").Op("*").Qual(rt, "Session")).Bool().Block(
 					jen.List(jen.Id("_"), jen.Id("ok")).Op(":=").Qual(rt, "Get").Types(goType(k.Type)).Call(jen.Id("s"), jen.Lit(k.Name)),

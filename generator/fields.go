@@ -96,6 +96,8 @@ var fieldSpecs = map[string]map[string]field{
 			doc: "Set Partitioned (CHIPS: a third-party cookie kept per top-level site). Needs secure: true."},
 		"priority": {schema: obj{{"type", "string"}, {"enum", priorityValues}}, def: "",
 			doc: "The cookie's Priority attribute: low, medium or high. Empty (default): none."},
+		"rolling": {schema: obj{{"type", "boolean"}}, def: false,
+			doc: "Rolling expiry: the cookie's Max-Age (maxAge, or a remember-me commit's WithMaxAge) and the store's expiry move forward while the session is used, renewed at most every runtime.RenewInterval(maxAge) (a tenth, 1 s to 1 min), so that it ends maxAge after the last request. A browser-session cookie does not roll."},
 	},
 	"key": {
 		"type": {schema: ref("type"), required: true,

@@ -27,6 +27,11 @@ type Options struct {
 	// Dir is the directory whose module resolves the import paths of named
 	// types; "" means the directory of Filename.
 	Dir string
+	// Version is the sessiongen release the header names ("Code generated
+	// by sessiongen v1.2.0 from …"). Leave it "" for a development build
+	// (go run, tests, a checkout between tags), so that the output is the
+	// same from commit to commit; the header then says "by sessiongen".
+	Version string
 }
 
 // Generate checks the schema in src and returns the generated Go file,
@@ -40,7 +45,7 @@ func Generate(src []byte, opts Options) ([]byte, error) {
 	if source == "" {
 		source = filepath.Base(opts.Filename)
 	}
-	return emit(s, filepath.ToSlash(source))
+	return emit(s, filepath.ToSlash(source), opts.Version)
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)

@@ -43,6 +43,7 @@ type Cookie struct {
 	Partitioned bool
 	Priority    string
 	MaxAge      time.Duration
+	Rolling     bool
 }
 
 // A Key is one session key or flash key.
@@ -63,7 +64,7 @@ type Key struct {
 var (
 	topFields     = []string{"package", "sessions"}
 	sessionFields = []string{"doc", "storage", "encrypt", "cookie", "idleTimeout", "absoluteTimeout", "keys", "flash"}
-	cookieFields  = []string{"name", "path", "domain", "sameSite", "httpOnly", "secure", "maxAge", "partitioned", "priority"}
+	cookieFields  = []string{"name", "path", "domain", "sameSite", "httpOnly", "secure", "maxAge", "partitioned", "priority", "rolling"}
 	keyFields     = []string{"type", "default", "doc", "index", "require"}
 	flashFields   = []string{"type", "doc"}
 )
@@ -269,6 +270,7 @@ func (l *loader) cookie(what string, n *yaml.Node) Cookie {
 	boolField("httpOnly", &c.HTTPOnly)
 	boolField("secure", &c.Secure)
 	boolField("partitioned", &c.Partitioned)
+	boolField("rolling", &c.Rolling)
 	if v := f["maxAge"]; v != nil {
 		c.MaxAge, _ = l.duration(v, what+": maxAge")
 	}

@@ -14,7 +14,7 @@ import (
 
 func serve(t *testing.T, h fiber.Handler) (status int, setCookie []string, body string) {
 	t.Helper()
-	users, err := sessions.NewUserStorage(sessions.Config{Secrets: []string{strings.Repeat("s", 32)}})
+	users, err := sessions.NewUserStorage(sessions.Config{Secrets: []string{"tB0k9fQ2xV7mLr4sWz8pYc1nHa6dJe3u"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 func serve(t *testing.T, h gin.HandlerFunc) *httptest.ResponseRecorder {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
-	users, err := sessions.NewUserStorage(sessions.Config{Secrets: []string{strings.Repeat("s", 32)}})
+	users, err := sessions.NewUserStorage(sessions.Config{Secrets: []string{"tB0k9fQ2xV7mLr4sWz8pYc1nHa6dJe3u"}})
 	if err != nil {
 		t.Fatal(err)
 	}

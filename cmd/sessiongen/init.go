@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	_ "embed"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+
+	"github.com/sessiongen/sessiongen/generator"
 )
 
 //go:embed starter.yaml
@@ -32,7 +35,8 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sessiongen: %v\n", err)
 		return 1
 	}
-	if _, err := f.Write(starter); err != nil {
+	text := bytes.Replace(starter, []byte(generator.JSONSchemaURL), []byte(schemaURL(releaseVersion(moduleVersion()))), 1)
+	if _, err := f.Write(text); err != nil {
 		f.Close()
 		fmt.Fprintf(stderr, "sessiongen: %v\n", err)
 		return 1

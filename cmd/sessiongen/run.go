@@ -25,7 +25,7 @@ github.com/sessiongen/sessiongen/cmd/sessiongen).
   -schema FILE  the YAML schema (required)
   -o FILE       output file (default: the schema's name with _gen.go)
   -check        write nothing; print a diff and exit 1 if the output is stale
-  -version      print the version
+  -version      print the module version (a release, or (devel))
 
 sessiongen init writes a commented starter schema; it never overwrites a file.
 Editors check a schema against sessiongen.schema.json (its first line says so).
@@ -84,7 +84,7 @@ func generate(schema, out string, check bool, stdout, stderr io.Writer) int {
 	if err != nil {
 		source = filepath.Base(schema)
 	}
-	code, err := generator.Generate(src, generator.Options{Filename: schema, Source: source})
+	code, err := generator.Generate(src, generator.Options{Filename: schema, Source: source, Version: releaseVersion(moduleVersion())})
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1

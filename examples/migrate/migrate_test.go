@@ -30,7 +30,7 @@ func (s *switchable) set(h http.Handler) { s.h.Store(&h) }
 // newApp is the app after the switch: a dashboard guarded by RequireUserID,
 // with migrate in front of it inside the generated Middleware.
 func newApp(t *testing.T, migrate func(http.Handler) http.Handler) http.Handler {
-	users, err := sessions.NewUserStorage(sessions.Config{Secrets: []string{strings.Repeat("n", 32)}, DisableSecure: true})
+	users, err := sessions.NewUserStorage(sessions.Config{Secrets: []string{"tB0k9fQ2xV7mLr4sWz8pYc1nHa6dJe3u"}, DisableSecure: true})
 	if err != nil {
 		t.Fatal(err)
 	}

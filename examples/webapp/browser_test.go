@@ -99,7 +99,14 @@ func newTab(t *testing.T, browser context.Context) context.Context {
 // (Secure on: Chromium treats http://127.0.0.1 as a secure context).
 func app(t *testing.T, idle time.Duration) string {
 	t.Helper()
-	h, err := newServer(config{Secrets: []string{testSecret}, IdleTimeout: idle})
+	return appWith(t, config{IdleTimeout: idle})
+}
+
+// appWith is app with more of the configuration chosen.
+func appWith(t *testing.T, cfg config) string {
+	t.Helper()
+	cfg.Secrets = []string{testSecret}
+	h, err := newServer(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,6 +336,39 @@ func TestBrowser(t *testing.T) {
 			t.Error("no idle renewal: the cookie did not change")
 		}
 		check("after an idle renewal")
+	})
+
+	t.Run("RememberMeRolls", func(t *testing.T) {
+		// The schema's cookie.rolling: a remembered cookie's Max-Age moves
+		// forward on activity. With a 3s remember-me (renewed at most every
+		// RenewInterval(3s) = 1s) and an idle timeout of an hour (whose own
+		// renewal would come only after a minute), only rolling keeps the
+		// browser from dropping the cookie after 3s.
+		const rememberFor = 3 * time.Second
+		base := appWith(t, config{IdleTimeout: time.Hour, RememberFor: rememberFor})
+		ctx := newTab(t, browser)
+		login(t, ctx, base, "demo", "demo-password", true)
+		signedIn := time.Now()
+		last := cookie(t, ctx, base, userCookie)
+		for time.Since(signedIn) < rememberFor+2*time.Second {
+			waitUntil(t, time.Now().Add(1500*time.Millisecond))
+			step(t, ctx, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("items")))
+			c := cookie(t, ctx, base, userCookie)
+			if c == nil || c.Session || c.Expires <= last.Expires {
+				t.Fatalf("%v after sign-in: cookie %+v; want a persistent cookie expiring later than %v", time.Since(signedIn).Round(time.Millisecond), c, last.Expires)
+			}
+			if exp := time.UnixMilli(int64(c.Expires * 1000)); time.Until(exp) > rememberFor {
+				t.Fatalf("cookie expires in %v, want at most the remember-me length %v", time.Until(exp), rememberFor)
+			}
+			last = c
+		}
+		// Inactive for longer than the remember-me length: the browser
+		// drops the cookie, and the user is signed out.
+		waitUntil(t, time.Now().Add(rememberFor+500*time.Millisecond))
+		visit(t, ctx, base, "/")
+		if loc := location(t, ctx, base); !strings.HasPrefix(loc, "/login") {
+			t.Errorf("after %v without a request, / stayed at %s; want the sign-in page", rememberFor, loc)
+		}
 	})
 
 	t.Run("EditedCookieLogsOut", func(t *testing.T) {

@@ -122,13 +122,15 @@ type Redis struct {
 	dir  string
 	port int
 	cmd  *exec.Cmd
+	args []string // extra server arguments
 }
 
-// StartRedis starts a throwaway redis-server; it is killed and its files
+// StartRedis starts a throwaway redis-server, with args added to its
+// command line; it is killed and its files
 // removed when the test ends.
-func StartRedis(tb testing.TB) *Redis {
+func StartRedis(tb testing.TB, args ...string) *Redis {
 	tb.Helper()
-	r := &Redis{tb: tb, bin: Binary(tb, "redis-server"), dir: tb.TempDir(), port: freePort(tb)}
+	r := &Redis{tb: tb, bin: Binary(tb, "redis-server"), dir: tb.TempDir(), port: freePort(tb), args: args}
 	r.Addr = fmt.Sprintf("127.0.0.1:%d", r.port)
 	tb.Cleanup(func() {
 		if r.cmd != nil {
@@ -146,6 +148,7 @@ func (r *Redis) Start() {
 	r.cmd = exec.Command(r.bin, "--bind", "127.0.0.1", "--port", strconv.Itoa(r.port),
 		"--dir", r.dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always",
 		"--daemonize", "no", "--logfile", filepath.Join(r.dir, "log"))
+	r.cmd.Args = append(r.cmd.Args, r.args...)
 	if err := r.cmd.Start(); err != nil {
 		r.tb.Fatal(err)
 	}
@@ -181,4 +184,84 @@ func (r *Redis) Kill() {
 	}
 	r.cmd.Wait()
 	r.cmd = nil
+}
+
+// StartRedisCluster starts a throwaway Redis Cluster of masters with
+// replicas replicas each (redis-cli --cluster create), each node persisting
+// to its own append-only file, with a cluster-node-timeout of one second,
+// and waits until the cluster is up. The nodes are killed when the test
+// ends.
+func StartRedisCluster(tb testing.TB, masters, replicas int) []*Redis {
+	tb.Helper()
+	cli := Binary(tb, "redis-cli")
+	n := masters * (1 + replicas)
+	nodes := make([]*Redis, n)
+	addrs := make([]string, n)
+	for i := range nodes {
+		nodes[i] = StartRedis(tb, "--cluster-enabled", "yes", "--cluster-port", strconv.Itoa(freePort(tb)),
+			"--cluster-node-timeout", "1000", "--cluster-config-file", "nodes.conf")
+		addrs[i] = nodes[i].Addr
+	}
+	args := append(append([]string{"--cluster", "create"}, addrs...), "--cluster-replicas", strconv.Itoa(replicas), "--cluster-yes")
+	if out, err := exec.Command(cli, args...).CombinedOutput(); err != nil {
+		tb.Fatalf("redis-cli --cluster create: %v\n%s", err, out)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for _, r := range nodes {
+		for r.clusterInfo(cli)["cluster_state"] != "ok" {
+			if time.Now().After(deadline) {
+				tb.Fatalf("redis cluster node %s did not reach cluster_state:ok", r.Addr)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	return nodes
+}
+
+// clusterInfo returns the fields of CLUSTER INFO, or nil when the node
+// does not answer.
+func (r *Redis) clusterInfo(cli string) map[string]string {
+	out, err := exec.Command(cli, "-h", "127.0.0.1", "-p", strconv.Itoa(r.port), "cluster", "info").Output()
+	if err != nil {
+		return nil
+	}
+	m := map[string]string{}
+	for line := range strings.Lines(string(out)) {
+		if k, v, ok := strings.Cut(strings.TrimSpace(line), ":"); ok {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// StartRedisSentinel starts a throwaway Redis Sentinel on loopback that
+// monitors master (as "mymaster", quorum 1) and returns its address; it is
+// killed when the test ends.
+func StartRedisSentinel(tb testing.TB, master *Redis) string {
+	tb.Helper()
+	dir, port := tb.TempDir(), freePort(tb)
+	conf := filepath.Join(dir, "sentinel.conf")
+	text := fmt.Sprintf("bind 127.0.0.1\nport %d\ndir %s\nlogfile %s\nsentinel monitor mymaster 127.0.0.1 %d 1\nsentinel down-after-milliseconds mymaster 1000\n",
+		port, dir, filepath.Join(dir, "log"), master.port)
+	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	cmd := exec.Command(Binary(tb, "redis-server"), conf, "--sentinel")
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	s := &Redis{Addr: fmt.Sprintf("127.0.0.1:%d", port)}
+	deadline := time.Now().Add(20 * time.Second)
+	for !s.ping() {
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(filepath.Join(dir, "log"))
+			tb.Fatalf("redis sentinel on %s did not start:\n%s", s.Addr, log)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return s.Addr
 }
