@@ -129,7 +129,9 @@ func Run(t *testing.T, base string) {
 	wantRedirect(t, c.Get("/dashboard?tab=2"), "/login?redirectTo=%2Fdashboard%3Ftab%3D2")
 	wrongPassword(t, c)
 	rememberedLogin(t, c)
-	wantStatus(t, c.Get("/admin"), http.StatusForbidden)
+	if r := c.Get("/admin"); r.StatusCode != http.StatusForbidden || strings.Contains(r.Body, "admin area") {
+		t.Fatalf("GET /admin as demo: %d %q, want 403 without the page", r.StatusCode, r.Body)
+	}
 	logout(t, c)
 	wantRedirect(t, c.Get("/dashboard"), "/login?redirectTo=%2Fdashboard")
 
@@ -213,6 +215,9 @@ func wantStatus(t *testing.T, r Response, code int) {
 func wantRedirect(t *testing.T, r Response, location string) {
 	t.Helper()
 	wantStatus(t, r, http.StatusSeeOther)
+	if strings.Contains(r.Body, "dashboard of") {
+		t.Fatalf("%s %s: the guarded page ran behind the redirect: %q", r.Request.Method, r.Request.URL.Path, r.Body)
+	}
 	if got := r.Header.Get("Location"); got != location {
 		t.Fatalf("%s %s: Location %q, want %q", r.Request.Method, r.Request.URL.Path, got, location)
 	}
