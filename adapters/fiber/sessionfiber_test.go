@@ -14,7 +14,7 @@ import (
 
 func serve(t *testing.T, h fiber.Handler) (status int, setCookie []string, body string) {
 	t.Helper()
-	users, err := sessions.NewUserStorage(sessions.Config{Secrets: []string{"tB0k9fQ2xV7mLr4sWz8pYc1nHa6dJe3u"}})
+	users, err := sessions.NewUserStorage(sessions.Config{Secrets: []string{testSecret}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,3 +61,6 @@ func TestSetCookieReplaces(t *testing.T) {
 		t.Fatalf("status %d, Set-Cookie %q", status, lines)
 	}
 }
+
+// testSecret signs the tests' cookies.
+const testSecret = "tB0k9fQ2xV7mLr4sWz8pYc1nHa6dJe3u"
