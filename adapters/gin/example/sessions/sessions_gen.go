@@ -230,3 +230,11 @@ func (st *UserStorage) RequireUserID(next http.Handler) http.Handler {
 		return ok
 	}, "/login", next)
 }
+
+// TimedOut reports whether the request's session was discarded because its idle
+// or absolute timeout had passed (the schema's, or Config.IdleTimeout and
+// AbsoluteTimeout); Runtime().ReadError() tells which (runtime.ErrIdleTimeout,
+// runtime.ErrAbsoluteTimeout).
+func (s *UserSession) TimedOut() bool {
+	return (*runtime.Session)(s).TimedOut()
+}
