@@ -15,7 +15,7 @@ import (
 	"github.com/sessiongen/sessiongen/generator"
 )
 
-const usage = `usage: sessiongen -schema FILE [-o FILE] [-check]
+const usage = `usage: sessiongen -schema FILE [-o FILE] [-ts FILE] [-check]
        sessiongen init [FILE]
        sessiongen secret
 
@@ -24,6 +24,7 @@ github.com/sessiongen/sessiongen/cmd/sessiongen).
 
   -schema FILE  the YAML schema (required)
   -o FILE       output file (default: the schema's name with _gen.go)
+  -ts FILE      also write the TypeScript types and cookie options (React Router)
   -check        write nothing; print a diff and exit 1 if the output is stale
   -version      print the module version (a release, or (devel))
 
@@ -44,6 +45,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(io.Discard)
 	schema := fs.String("schema", "", "")
 	out := fs.String("o", "", "")
+	tsOut := fs.String("ts", "", "")
 	check := fs.Bool("check", false, "")
 	version := fs.Bool("version", false, "")
 	if err := fs.Parse(args); err != nil {
@@ -68,10 +70,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *out == "" {
 		*out = strings.TrimSuffix(*schema, filepath.Ext(*schema)) + "_gen.go"
 	}
-	return generate(*schema, *out, *check, stdout, stderr)
+	return generate(*schema, *out, *tsOut, *check, stdout, stderr)
 }
 
-func generate(schema, out string, check bool, stdout, stderr io.Writer) int {
+func generate(schema, out, tsOut string, check bool, stdout, stderr io.Writer) int {
 	src, err := os.ReadFile(schema)
 	if err != nil {
 		fmt.Fprintf(stderr, "sessiongen: %v\n", err)
@@ -80,15 +82,40 @@ func generate(schema, out string, check bool, stdout, stderr io.Writer) int {
 		}
 		return 1
 	}
-	source, err := filepath.Rel(filepath.Dir(out), schema)
-	if err != nil {
-		source = filepath.Base(schema)
+	opts := generator.Options{Filename: schema, Source: relSource(out, schema), Version: releaseVersion(moduleVersion())}
+	var code, tsCode []byte
+	if tsOut == "" {
+		code, err = generator.Generate(src, opts)
+	} else {
+		code, tsCode, err = generator.GenerateFiles(src, opts, relSource(tsOut, schema))
 	}
-	code, err := generator.Generate(src, generator.Options{Filename: schema, Source: source, Version: releaseVersion(moduleVersion())})
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
+	fix := "sessiongen -schema " + schema + " -o " + out
+	if tsOut != "" {
+		fix += " -ts " + tsOut
+	}
+	status := update(fix, out, code, check, stdout, stderr)
+	if tsOut != "" {
+		status = max(status, update(fix, tsOut, tsCode, check, stdout, stderr))
+	}
+	return status
+}
+
+// relSource names the schema relative to the directory of a generated file.
+func relSource(out, schema string) string {
+	source, err := filepath.Rel(filepath.Dir(out), schema)
+	if err != nil {
+		return filepath.Base(schema)
+	}
+	return source
+}
+
+// update writes code to out when it differs, or under check reports the
+// difference.
+func update(fix, out string, code []byte, check bool, stdout, stderr io.Writer) int {
 	old, err := os.ReadFile(out)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		fmt.Fprintf(stderr, "sessiongen: %v\n", err)
@@ -99,7 +126,7 @@ func generate(schema, out string, check bool, stdout, stderr io.Writer) int {
 	}
 	if check {
 		fmt.Fprint(stdout, udiff.Unified(out+" (on disk)", out+" (generated)", string(old), string(code)))
-		fmt.Fprintf(stderr, "sessiongen: %s is stale: run sessiongen -schema %s -o %s\n", out, schema, out)
+		fmt.Fprintf(stderr, "sessiongen: %s is stale: run %s\n", out, fix)
 		return 1
 	}
 	if err := writeAtomic(out, code); err != nil {
