@@ -24,6 +24,9 @@ func emit(s *Schema, source, version string) ([]byte, error) {
 		emitSession(f, sess)
 		emitStorage(f, sess)
 	}
+	for _, c := range s.Cookies {
+		emitCookie(f, c)
+	}
 	var buf bytes.Buffer
 	if err := f.Render(&buf); err != nil {
 		return nil, fmt.Errorf("sessiongen: internal error rendering %s: %w", source, err)
@@ -95,8 +98,6 @@ func comment(first, doc string) *jen.Statement {
 	})
 }
 
-func sessionType(sess *Session) string { return sess.GoName + "Session" }
-
 // rtSession converts the receiver s to the runtime session it is:
 //
 //	(*runtime.Session)(s)
@@ -113,7 +114,6 @@ func rtSession() *jen.Statement {
 func typedSession(name string) *jen.Statement {
 	return jen.Parens(jen.Op("*").Id(name)).Call(jen.Id("s"))
 }
-func storageType(sess *Session) string { return sess.GoName + "Storage" }
 
 // sessionKeyType names the context key type of a session's middleware.
 func sessionKeyType(sess *Session) string { return lowerFirst(sess.GoName) + "SessionKey" }
@@ -129,8 +129,8 @@ func rtStorage() *jen.Statement { return jen.Id("st").Dot("Runtime").Call() }
 //	func (s *UserSession) Runtime() *runtime.Session
 //	… one group of methods per key and flash key
 func emitSession(f *jen.File, sess *Session) {
-	name := sessionType(sess)
-	f.Add(comment(fmt.Sprintf("%s is the typed session %q, a typed view of runtime.Session; read it with %s.GetSession.", name, sess.Name, storageType(sess)), sess.Doc))
+	name := sess.Names.Session
+	f.Add(comment(fmt.Sprintf("%s is the typed session %q, a typed view of runtime.Session; read it with %s.GetSession.", name, sess.Name, sess.Names.Storage), sess.Doc))
 	f.Type().Id(name).Qual(rt, "Session")
 	recv := func() *jen.Statement { return jen.Func().Params(jen.Id("s").Op("*").Id(name)) }
 	f.Line()
@@ -161,28 +161,28 @@ func emitKey(f *jen.File, recv func() *jen.Statement, k *Key) {
 	get := jen.Qual(rt, "Get").Types(goType(k.Type)).Call(rtSession(), key)
 	f.Line()
 	if k.Default != nil {
-		f.Add(comment(fmt.Sprintf("%s returns the value of %q, or %s when it is unset or not a %s.", k.GoName, k.Name, literalText(k.Default), k.Type.Src), k.Doc))
-		f.Add(recv().Id(k.GoName).Params().Add(typ.Clone()).Block(
+		f.Add(comment(fmt.Sprintf("%s returns the value of %q, or %s when it is unset or not a %s.", k.Names.Get, k.Name, literalText(k.Default), k.Type.Src), k.Doc))
+		f.Add(recv().Id(k.Names.Get).Params().Add(typ.Clone()).Block(
 			jen.If(jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Add(get), jen.Id("ok")).Block(jen.Return(jen.Id("v"))),
 			jen.Return(literal(k.Type, k.Default)),
 		))
 	} else {
-		f.Add(comment(fmt.Sprintf("%s returns the value of %q and whether it is set (and decodes as %s).", k.GoName, k.Name, k.Type.Src), k.Doc))
-		f.Add(recv().Id(k.GoName).Params().Params(typ.Clone(), jen.Bool()).Block(jen.Return(get)))
+		f.Add(comment(fmt.Sprintf("%s returns the value of %q and whether it is set (and decodes as %s).", k.Names.Get, k.Name, k.Type.Src), k.Doc))
+		f.Add(recv().Id(k.Names.Get).Params().Params(typ.Clone(), jen.Bool()).Block(jen.Return(get)))
 	}
 	f.Line()
-	f.Commentf("Set%s sets %q.", k.GoName, k.Name)
-	f.Add(recv().Id("Set" + k.GoName).Params(jen.Id("v").Add(typ.Clone())).Block(
+	f.Commentf("%s sets %q.", k.Names.Set, k.Name)
+	f.Add(recv().Id(k.Names.Set).Params(jen.Id("v").Add(typ.Clone())).Block(
 		jen.Qual(rt, "Set").Call(rtSession(), key.Clone(), jen.Id("v")),
 	))
 	f.Line()
-	f.Commentf("Has%s reports whether %q is set.", k.GoName, k.Name)
-	f.Add(recv().Id("Has" + k.GoName).Params().Bool().Block(
+	f.Commentf("%s reports whether %q is set.", k.Names.Has, k.Name)
+	f.Add(recv().Id(k.Names.Has).Params().Bool().Block(
 		jen.Return(rtSession().Dot("HasValue").Call(key.Clone())),
 	))
 	f.Line()
-	f.Commentf("Unset%s removes %q.", k.GoName, k.Name)
-	f.Add(recv().Id("Unset" + k.GoName).Params().Block(rtSession().Dot("Unset").Call(key.Clone())))
+	f.Commentf("%s removes %q.", k.Names.Unset, k.Name)
+	f.Add(recv().Id(k.Names.Unset).Params().Block(rtSession().Dot("Unset").Call(key.Clone())))
 }
 
 // emitFlash writes the two accessors of one flash key:
@@ -193,14 +193,14 @@ func emitFlash(f *jen.File, recv func() *jen.Statement, k *Key) {
 	typ := goType(k.Type)
 	key := jen.Lit(k.Name)
 	f.Line()
-	f.Add(comment(fmt.Sprintf("Flash%s sets the flash value %q: it can be read once, by Pop%s, usually after a redirect.", k.GoName, k.Name, k.GoName), k.Doc))
-	f.Add(recv().Id("Flash" + k.GoName).Params(jen.Id("v").Add(typ.Clone())).Block(
+	f.Add(comment(fmt.Sprintf("%s sets the flash value %q: it can be read once, by %s, usually after a redirect.", k.Names.Flash, k.Name, k.Names.Pop), k.Doc))
+	f.Add(recv().Id(k.Names.Flash).Params(jen.Id("v").Add(typ.Clone())).Block(
 		jen.Qual(rt, "Flash").Call(rtSession(), key, jen.Id("v")),
 	))
 	f.Line()
-	f.Commentf("Pop%s returns the flash value %q and removes it, so that it is gone after the", k.GoName, k.Name)
+	f.Commentf("%s returns the flash value %q and removes it, so that it is gone after the", k.Names.Pop, k.Name)
 	f.Comment("next commit. It reports false when there is none.")
-	f.Add(recv().Id("Pop"+k.GoName).Params().Params(typ.Clone(), jen.Bool()).Block(
+	f.Add(recv().Id(k.Names.Pop).Params().Params(typ.Clone(), jen.Bool()).Block(
 		jen.Return(jen.Qual(rt, "Pop").Types(typ.Clone()).Call(rtSession(), key.Clone())),
 	))
 }
@@ -209,8 +209,8 @@ func emitFlash(f *jen.File, recv func() *jen.Statement, k *Key) {
 // methods README.md lists under "The generated API" (plus header-level forms
 // for non-net/http callers).
 func emitStorage(f *jen.File, sess *Session) {
-	name, sname := storageType(sess), sessionType(sess)
-	spec := lowerFirst(sess.GoName) + "Spec"
+	name, sname := sess.Names.Storage, sess.Names.Session
+	spec := sess.Names.Spec
 	f.Line()
 	f.Commentf("%s describes session %q for the runtime.", spec, sess.Name)
 	f.Var().Id(spec).Op("=").Add(specLiteral(sess))
@@ -232,10 +232,10 @@ func emitStorage(f *jen.File, sess *Session) {
 	f.Comment("github.com/sessiongen/sessiongen/sessiontest tests handlers that use it.")
 	f.Type().Id(name).Struct(jen.Id("st").Op("*").Qual(rt, "Storage"))
 	f.Line()
-	f.Commentf("New%s returns the storage of session %q. It refuses a Config with no", name, sess.Name)
+	f.Commentf("%s returns the storage of session %q. It refuses a Config with no", sess.Names.New, sess.Name)
 	f.Comment("secret, a secret shorter than 32 bytes (unless cfg.AllowWeakSecrets), or cookie")
 	f.Comment("attributes browsers would refuse.")
-	f.Func().Id("New"+name).Params(jen.Id("cfg").Id("Config")).Params(jen.Op("*").Id(name), jen.Error()).Block(
+	f.Func().Id(sess.Names.New).Params(jen.Id("cfg").Id("Config")).Params(jen.Op("*").Id(name), jen.Error()).Block(
 		jen.List(jen.Id("st"), jen.Err()).Op(":=").Qual(rt, "NewStorage").Call(jen.Id(spec), jen.Id("cfg")),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
 		jen.Return(jen.Op("&").Id(name).Values(jen.Dict{jen.Id("st"): jen.Id("st")}), jen.Nil()),
@@ -307,7 +307,7 @@ func emitRegenerateID(f *jen.File, sess *Session, recv func() *jen.Statement) {
 	f.Comment("choice is forgotten; a server-side session also gets a new id and the data")
 	f.Comment("under the old one is deleted, so that an id planted before login (session")
 	f.Comment("fixation) is useless after it.")
-	f.Add(recv().Id("RegenerateID").Params(jen.Id("s").Op("*").Id(sessionType(sess))).Error().Block(
+	f.Add(recv().Id("RegenerateID").Params(jen.Id("s").Op("*").Id(sess.Names.Session)).Error().Block(
 		jen.Return(rtStorage().Dot("RegenerateID").Call(rtSession())),
 	))
 }
@@ -317,13 +317,13 @@ func emitRegenerateID(f *jen.File, sess *Session, recv func() *jen.Statement) {
 //	func (st *UserStorage) RevokeByUserID(ctx context.Context, v string) (int, error)
 func emitServerMethods(f *jen.File, sess *Session, recv func() *jen.Statement) {
 	for _, k := range sess.Keys {
-		if !k.Index {
+		if k.Names.RevokeBy == "" {
 			continue
 		}
 		f.Line()
-		f.Commentf("RevokeBy%s destroys every session whose %q is v (after a password change,", k.GoName, k.Name)
+		f.Commentf("%s destroys every session whose %q is v (after a password change,", k.Names.RevokeBy, k.Name)
 		f.Comment("for example) and reports how many. The store must implement runtime.OwnerIndex.")
-		f.Add(recv().Id("RevokeBy"+k.GoName).Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("v").Add(goType(k.Type))).Params(jen.Int(), jen.Error()).Block(
+		f.Add(recv().Id(k.Names.RevokeBy).Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("v").Add(goType(k.Type))).Params(jen.Int(), jen.Error()).Block(
 			jen.Return(rtStorage().Dot("RevokeOwner").Call(jen.Id("ctx"), jen.Qual(rt, "OwnerOf").Call(jen.Id("v")))),
 		))
 	}
@@ -331,7 +331,33 @@ func emitServerMethods(f *jen.File, sess *Session, recv func() *jen.Statement) {
 
 // specLiteral writes the session's runtime.Spec.
 func specLiteral(sess *Session) *jen.Statement {
-	c := sess.Cookie
+	spec := jen.Dict{
+		jen.Id("Name"):       jen.Lit(sess.Name),
+		jen.Id("Cookie"):     cookieOptionsLit(sess.Cookie),
+		jen.Id("ContextKey"): jen.Id(sess.Names.CtxKey).Values(),
+	}
+	if sess.Server {
+		spec[jen.Id("Server")] = jen.Lit(true)
+	}
+	if sess.Encrypt {
+		spec[jen.Id("Encrypt")] = jen.Lit(true)
+	}
+	for _, k := range sess.Keys {
+		if k.Index {
+			spec[jen.Id("OwnerKey")] = jen.Lit(k.Name)
+		}
+	}
+	if sess.IdleTimeout > 0 {
+		spec[jen.Id("IdleTimeout")] = durationLit(sess.IdleTimeout)
+	}
+	if sess.AbsoluteTimeout > 0 {
+		spec[jen.Id("AbsoluteTimeout")] = durationLit(sess.AbsoluteTimeout)
+	}
+	return jen.Qual(rt, "Spec").Values(spec)
+}
+
+// cookieOptionsLit writes cookie attributes as a runtime.CookieOptions.
+func cookieOptionsLit(c Cookie) *jen.Statement {
 	cookie := jen.Dict{
 		jen.Id("Name"):     jen.Lit(c.Name),
 		jen.Id("Path"):     jen.Lit(c.Path),
@@ -354,29 +380,7 @@ func specLiteral(sess *Session) *jen.Statement {
 	if c.Rolling {
 		cookie[jen.Id("Rolling")] = jen.Lit(true)
 	}
-	spec := jen.Dict{
-		jen.Id("Name"):       jen.Lit(sess.Name),
-		jen.Id("Cookie"):     jen.Qual(rt, "CookieOptions").Values(cookie),
-		jen.Id("ContextKey"): jen.Id(sessionKeyType(sess)).Values(),
-	}
-	if sess.Server {
-		spec[jen.Id("Server")] = jen.Lit(true)
-	}
-	if sess.Encrypt {
-		spec[jen.Id("Encrypt")] = jen.Lit(true)
-	}
-	for _, k := range sess.Keys {
-		if k.Index {
-			spec[jen.Id("OwnerKey")] = jen.Lit(k.Name)
-		}
-	}
-	if sess.IdleTimeout > 0 {
-		spec[jen.Id("IdleTimeout")] = durationLit(sess.IdleTimeout)
-	}
-	if sess.AbsoluteTimeout > 0 {
-		spec[jen.Id("AbsoluteTimeout")] = durationLit(sess.AbsoluteTimeout)
-	}
-	return jen.Qual(rt, "Spec").Values(spec)
+	return jen.Qual(rt, "CookieOptions").Values(cookie)
 }
 
 // durationLit writes d as n * time.Unit with the largest exact unit.

@@ -14,13 +14,13 @@ import (
 //	func UserSessionFrom(ctx context.Context) (*UserSession, bool)
 //	func (st *UserStorage) Require(allow func(*UserSession) bool, next http.Handler) http.Handler
 //	func (st *UserStorage) RequireUserID(next http.Handler) http.Handler // a key with require
-//	func (s *UserSession) TimedOut() bool                                 // a session with a timeout
+//	func (s *UserSession) TimedOut() bool
 func emitMiddleware(f *jen.File, sess *Session, recv func() *jen.Statement) {
-	sname := sessionType(sess)
-	key := sessionKeyType(sess)
+	sname := sess.Names.Session
+	key := sess.Names.CtxKey
 	handler := func() *jen.Statement { return jen.Qual(nethttp, "Handler") }
 	f.Line()
-	f.Commentf("%s is the context key under which %s.Middleware keeps the %s.", key, storageType(sess), sname)
+	f.Commentf("%s is the context key under which %s.Middleware keeps the %s.", key, sess.Names.Storage, sname)
 	f.Type().Id(key).Struct()
 	f.Line()
 	f.Commentf("Middleware reads the %s of each request into its context (see %sFrom)", sname, sname)
@@ -32,23 +32,22 @@ func emitMiddleware(f *jen.File, sess *Session, recv func() *jen.Statement) {
 		jen.Return(rtStorage().Dot("Middleware").Call(jen.Id(key).Values(), jen.Id("next"))),
 	))
 	f.Line()
-	f.Commentf("%sFrom returns the %s that %s.Middleware put in ctx. It reports", sname, sname, storageType(sess))
+	f.Commentf("%s returns the %s that %s.Middleware put in ctx. It reports", sess.Names.From, sname, sess.Names.Storage)
 	f.Comment("false, and never panics, when the middleware did not run for this request.")
-	f.Func().Id(sname+"From").Params(jen.Id("ctx").Qual("context", "Context")).Params(jen.Op("*").Id(sname), jen.Bool()).Block(
+	f.Func().Id(sess.Names.From).Params(jen.Id("ctx").Qual("context", "Context")).Params(jen.Op("*").Id(sname), jen.Bool()).Block(
 		jen.List(jen.Id("s"), jen.Id("ok")).Op(":=").Qual(rt, "SessionFrom").Call(jen.Id("ctx"), jen.Id(key).Values()),
 		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Nil(), jen.False())),
 		jen.Return(typedSession(sname), jen.True()),
 	)
 	emitRequire(f, sess, recv, key)
-	if sess.IdleTimeout > 0 || sess.AbsoluteTimeout > 0 {
-		f.Line()
-		f.Comment("TimedOut reports whether the request's session was discarded because its idle")
-		f.Comment("or absolute timeout had passed; Runtime().ReadError() tells which")
-		f.Comment("(runtime.ErrIdleTimeout, runtime.ErrAbsoluteTimeout).")
-		f.Func().Params(jen.Id("s").Op("*").Id(sname)).Id("TimedOut").Params().Bool().Block(
-			jen.Return(rtSession().Dot("TimedOut").Call()),
-		)
-	}
+	f.Line()
+	f.Comment("TimedOut reports whether the request's session was discarded because its idle")
+	f.Comment("or absolute timeout had passed (the schema's, or Config.IdleTimeout and")
+	f.Comment("AbsoluteTimeout); Runtime().ReadError() tells which (runtime.ErrIdleTimeout,")
+	f.Comment("runtime.ErrAbsoluteTimeout).")
+	f.Func().Params(jen.Id("s").Op("*").Id(sname)).Id("TimedOut").Params().Bool().Block(
+		jen.Return(rtSession().Dot("TimedOut").Call()),
+	)
 }
 
 // emitRequire writes the guards: Require with a predicate (403), and
@@ -61,7 +60,7 @@ func emitMiddleware(f *jen.File, sess *Session, recv func() *jen.Statement) {
 //		}, "/login", next)
 //	}
 func emitRequire(f *jen.File, sess *Session, recv func() *jen.Statement, key string) {
-	sname := sessionType(sess)
+	sname := sess.Names.Session
 	handler := func() *jen.Statement { return jen.Qual(nethttp, "Handler") }
 	f.Line()
 	f.Comment("Require returns next guarded by allow: a request whose session allow refuses")
@@ -76,11 +75,11 @@ func emitRequire(f *jen.File, sess *Session, recv func() *jen.Statement, key str
 		)),
 	))
 	for _, k := range sess.Keys {
-		if k.Require == "" {
+		if k.Names.Require == "" {
 			continue
 		}
 		f.Line()
-		f.Commentf("Require%s returns next guarded by %q: a request whose session does not", k.GoName, k.Name)
+		f.Commentf("%s returns next guarded by %q: a request whose session does not", k.Names.Require, k.Name)
 		sep := "?"
 		if strings.Contains(k.Require, "?") {
 			sep = "&"
@@ -88,7 +87,7 @@ func emitRequire(f *jen.File, sess *Session, recv func() *jen.Statement, key str
 		f.Commentf("hold it (as %s) is redirected with 303 See Other to", article(k.Type.Src))
 		f.Commentf("%s%sredirectTo=<its path and query>; read that back with", k.Require, sep)
 		f.Comment("runtime.SafeRedirect. It applies Middleware itself when it has not run.")
-		f.Add(recv().Id("Require" + k.GoName).Params(jen.Id("next").Add(handler())).Add(handler()).Block(
+		f.Add(recv().Id(k.Names.Require).Params(jen.Id("next").Add(handler())).Add(handler()).Block(
 			jen.Return(rtStorage().Dot("RequireRedirect").Call(
 				jen.Id(key).Values(),
 				jen.Func().Params(jen.Id("s").Op("*").Qual(rt, "Session")).Bool().Block(

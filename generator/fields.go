@@ -55,6 +55,7 @@ var mappings = []struct {
 	{"key", "keyMapping", &keyFields},
 	{"flash key", "flashKeyMapping", &flashFields},
 	{"require", "require", &requireFields},
+	{"standalone cookie", "standaloneCookie", &standaloneFields},
 }
 
 // fieldSpecs describes every field of every mapping, by mapping name.
@@ -64,6 +65,18 @@ var fieldSpecs = map[string]map[string]field{
 			doc: "The package clause of the generated file: a Go identifier that is not a keyword. Keep the schema in that package's directory."},
 		"sessions": {schema: ref("sessions"), required: true,
 			doc: "The sessions of the app, one cookie each. A session named User gives the Go types UserSession and UserStorage and the constructor NewUserStorage."},
+		"cookies": {schema: ref("cookies"),
+			doc: "Typed standalone cookies, as React Router's createCookie: a value of one type in a cookie of its own. A cookie named Prefs gives the Go type PrefsCookie (Parse, ParseHeader, Serialize, Set) and the constructor NewPrefsCookie; in TypeScript (-ts) PrefsCookieValue and prefsCookieOptions."},
+	},
+	"standalone cookie": {
+		"doc": {schema: obj{{"type", "string"}},
+			doc: "Documentation of the cookie, copied into the doc comment of its generated type."},
+		"type": {schema: ref("type"), required: true,
+			doc: "The Go type of the cookie's value, as a key's type. The value is stored as JSON."},
+		"signed": {schema: obj{{"type", "boolean"}}, def: true,
+			doc: "Sign the value with Config.Secrets (default). false: the value is only base64, which a client can change, and no secret is needed (React Router's createCookie without secrets)."},
+		"cookie": {schema: ref("cookie"),
+			doc: "The cookie's attributes, as a session's; the name defaults to the cookie's schema name."},
 	},
 	"session": {
 		"doc": {schema: obj{{"type", "string"}},

@@ -158,6 +158,8 @@ var beyondJSONSchema = map[string]string{
 	"bad_duplicate_go_names":  "two keys that become one Go name",
 	"bad_key_flash_collision": "a key and a flash key whose methods have one Go name",
 	"bad_named_types":         "named types that do not exist or cannot round-trip through JSON (needs the package loaded)",
+	"bad_package_decls":       "sessions whose package-level names collide (User and NewUser) or are not exported",
+	"bad_vet_methods":         "keys whose accessors would take a name go vet reserves (MarshalJSON), or are not exported",
 	"bad_reserved_methods":    "keys whose methods are taken (ID, Runtime, another key's SetX)",
 	"bad_same_cookie":         "two sessions with one cookie name, path and domain",
 	"bad_timeouts":            "idleTimeout longer than absoluteTimeout",
@@ -379,13 +381,14 @@ func TestJSONSchemaEnumsMatchLoader(t *testing.T) {
 // compares what the loader filled in with the defaults the JSON Schema
 // documents.
 func TestJSONSchemaDefaultsMatchLoader(t *testing.T) {
-	s, err := Load([]byte(user("keys: {a: {type: string}}")), Options{Filename: "defaults.yaml"})
+	s, err := Load([]byte(user("keys: {a: {type: string}}")+"\ncookies: {Prefs: {type: string}}\n"), Options{Filename: "defaults.yaml"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	sess := s.Sessions[0]
 	loaded := map[string]reflect.Value{
 		"session": reflect.ValueOf(*sess), "cookie": reflect.ValueOf(sess.Cookie), "key": reflect.ValueOf(*sess.Keys[0]),
+		"standalone cookie": reflect.ValueOf(*s.Cookies[0]),
 	}
 	checked := 0
 	for _, m := range mappings {
@@ -484,14 +487,14 @@ func TestJSONSchemaPatternsMatchLoader(t *testing.T) {
 		if d.k == "packageName" {
 			for _, k := range d.v.(obj)[2].v.(obj)[0].v.([]string) {
 				keywords++
-				if !isKeyword(k) {
+				if !isKeyword(k) && k != "_" {
 					t.Errorf("the JSON Schema refuses package %q, the loader does not", k)
 				}
 			}
 		}
 	}
-	if keywords != 25 {
-		t.Errorf("%d keywords; Go has 25", keywords)
+	if keywords != 26 {
+		t.Errorf("%d names refused; want Go's 25 keywords and _", keywords)
 	}
 }
 

@@ -18,6 +18,11 @@ package generator
 //     examples/webapp's tests) is preceded by the line
 //     <!-- not compiled: partial -->. No other marker is accepted, and shell
 //     blocks are not Go blocks.
+//   - A block whose imports need another module (a framework such as gin or
+//     echo, or a module of this repository with its own go.mod such as
+//     adapters/gin) cannot be built here, offline, in the core module: the
+//     test lists it (go test -v) and does not compile it. Such blocks should
+//     be compiled by a test of the module they belong to.
 //
 // Extracting from the README itself (rather than keeping example files
 // that the README quotes) means a snippet cannot drift from what is
@@ -28,6 +33,7 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -59,6 +65,10 @@ func TestReadmeCompiles(t *testing.T) {
 		src, err := snippetFile(snippet)
 		if err != nil {
 			t.Errorf("README.md:%d: the block is neither declarations nor statements: %v", line, err)
+			continue
+		}
+		if mod := foreignImport(src); mod != "" {
+			t.Logf("README.md:%d: imports %s, from another module: not compiled here", line, mod)
 			continue
 		}
 		files[fmt.Sprintf("snippet%02d/main.go", i)] = fmt.Sprintf("// README.md:%d\n%s", line, src)
@@ -112,4 +122,40 @@ func snippetFile(snippet string) ([]byte, error) {
 		}
 	}
 	return imports.Process("snippet.go", []byte(src), nil)
+}
+
+// foreignImport returns the first import of src that is neither in the
+// standard library, the generated package, nor this repository's core
+// module (a nested module, such as adapters/gin, counts as foreign).
+func foreignImport(src []byte) string {
+	f, err := parser.ParseFile(token.NewFileSet(), "snippet.go", src, parser.ImportsOnly)
+	if err != nil {
+		return ""
+	}
+	const core = "github.com/sessiongen/sessiongen/"
+	for _, imp := range f.Imports {
+		path := strings.Trim(imp.Path.Value, `"`)
+		first, _, _ := strings.Cut(path, "/")
+		switch {
+		case !strings.Contains(first, "."), strings.HasPrefix(path, "example.com/app/"):
+		case strings.HasPrefix(path, core):
+			if nestedModule(strings.TrimPrefix(path, core)) {
+				return path
+			}
+		default:
+			return path
+		}
+	}
+	return ""
+}
+
+// nestedModule reports whether dir (relative to the repository root) is
+// inside a module of its own.
+func nestedModule(dir string) bool {
+	for ; dir != "." && dir != ""; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join("..", dir, "go.mod")); err == nil {
+			return true
+		}
+	}
+	return false
 }

@@ -16,6 +16,8 @@ import (
 type Schema struct {
 	Package  string
 	Sessions []*Session
+	Cookies  []*StandaloneCookie // the cookies section (cookies.go)
+	Scope    *Scope              // the package block: every package-level identifier
 }
 
 // A Session is one session of the schema: a cookie, its keys and flash keys.
@@ -31,6 +33,9 @@ type Session struct {
 	Keys            []*Key
 	Flash           []*Key
 	Pos             Pos
+	Names           SessionNames
+	Methods         *Scope // of the XSession type
+	StorageMethods  *Scope // of the XStorage type
 }
 
 // A Cookie holds the cookie attributes with the schema's defaults applied:
@@ -49,12 +54,13 @@ type Key struct {
 	Require string // require.redirect: where RequireX sends a request without the key; "" for none
 	Pos     Pos
 	TypePos Pos
+	Names   KeyNames
 }
 
 // fields lists the fields each mapping accepts, in the order they are
 // documented.
 var (
-	topFields     = []string{"package", "sessions"}
+	topFields     = []string{"package", "sessions", "cookies"}
 	sessionFields = []string{"doc", "storage", "encrypt", "cookie", "idleTimeout", "absoluteTimeout", "keys", "flash"}
 	cookieFields  = []string{"name", "path", "domain", "sameSite", "httpOnly", "secure", "maxAge", "partitioned", "priority", "rolling"}
 	keyFields     = []string{"type", "default", "doc", "index", "require"}
@@ -175,7 +181,7 @@ func (l *loader) load(doc *yaml.Node) *Schema {
 	if n := top["package"]; n == nil {
 		l.d.add(pos(doc), "schema: missing field \"package\" (the package clause of the generated file)")
 	} else if v, ok := l.str(n, "package"); ok {
-		if !goIdent.MatchString(v) || isKeyword(v) {
+		if !goIdent.MatchString(v) || isKeyword(v) || v == "_" {
 			l.d.add(pos(n), "package: %q is not a valid Go package name", v)
 		}
 		s.Package = v
@@ -192,6 +198,9 @@ func (l *loader) load(doc *yaml.Node) *Schema {
 	for _, name := range order {
 		s.Sessions = append(s.Sessions, l.session(name, keyNode(sessions, name), sessions[name]))
 	}
+	if n := top["cookies"]; n != nil {
+		l.loadCookies(s, n)
+	}
 	return s
 }
 
@@ -200,6 +209,8 @@ func (l *loader) session(name string, kn, n *yaml.Node) *Session {
 	what := fmt.Sprintf("session %q", name)
 	if sess.GoName == "" {
 		l.d.add(pos(kn), "%s: name must start with a letter", what)
+	} else if !exported(sess.GoName) {
+		l.d.add(pos(kn), "%s: %s", what, notExported)
 	}
 	f, _ := l.mapping(n, what, sessionFields)
 	if f == nil {
@@ -248,7 +259,13 @@ func (l *loader) session(name string, kn, n *yaml.Node) *Session {
 // (runtime.DefaultCookieOptions: name __session, path /, SameSite Lax,
 // HttpOnly and Secure on).
 func (l *loader) cookie(what string, n *yaml.Node) Cookie {
+	return l.cookieNamed(what, n, runtime.DefaultCookieOptions().Name)
+}
+
+// cookieNamed is cookie with another default name.
+func (l *loader) cookieNamed(what string, n *yaml.Node, name string) Cookie {
 	c := runtime.DefaultCookieOptions()
+	c.Name = name
 	if n == nil {
 		return c
 	}

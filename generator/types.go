@@ -29,6 +29,8 @@ type Type struct {
 	Elem *Type  // element of a slice or map
 	Src  string // as written
 	err  string // why it does not parse
+
+	resolved types.Type // a named type from a loaded package, for TypeScript shapes (ts.go)
 }
 
 // basicTypes are the predeclared types a key may have.
@@ -152,6 +154,9 @@ func (r *resolver) check(t *Type) string {
 	}
 	obj := p.Types.Scope().Lookup(t.Name)
 	tn, ok := obj.(*types.TypeName)
+	if ok {
+		t.resolved = tn.Type()
+	}
 	if !ok {
 		return fmt.Sprintf("package %s has no type %s%s", t.Path, t.Name, suggest(t.Name, exportedTypes(p.Types), t.Path+"."))
 	}

@@ -41,16 +41,8 @@ func fieldPos(f map[string]*yaml.Node, names []string) Pos {
 // checkSchema applies the rules that span sessions and keys: Go name
 // collisions, reserved keys, defaults, index keys.
 func (l *loader) checkSchema(s *Schema) {
-	sessionNames := map[string]*Session{}
 	cookieNames := map[string]*Session{}
 	for _, sess := range s.Sessions {
-		if sess.GoName != "" {
-			if first, ok := sessionNames[sess.GoName]; ok {
-				l.d.add(sess.Pos, "session %q and session %q both become %sSession (first at %d:%d)", sess.Name, first.Name, sess.GoName, first.Pos.Line, first.Pos.Col)
-			} else {
-				sessionNames[sess.GoName] = sess
-			}
-		}
 		ck := sess.Cookie.Name + "\x00" + sess.Cookie.Path + "\x00" + sess.Cookie.Domain
 		if first, ok := cookieNames[ck]; ok {
 			l.d.add(sess.Pos, "session %q uses cookie %q like session %q (first at %d:%d): each session needs its own cookie name", sess.Name, sess.Cookie.Name, first.Name, first.Pos.Line, first.Pos.Col)
@@ -59,41 +51,12 @@ func (l *loader) checkSchema(s *Schema) {
 		}
 		l.checkKeys(sess)
 	}
-}
-
-// A method is one generated method name and the key that produced it.
-type method struct {
-	key  *Key
-	kind string
+	l.checkCookies(s, cookieNames)
+	l.declare(s)
 }
 
 func (l *loader) checkKeys(sess *Session) {
 	what := fmt.Sprintf("session %q", sess.Name)
-	methods := map[string]method{
-		"ID": {kind: "built-in method"}, "Runtime": {kind: "built-in method"},
-	}
-	if sess.IdleTimeout > 0 || sess.AbsoluteTimeout > 0 {
-		methods["TimedOut"] = method{kind: "built-in method"}
-	}
-	// claim registers a key's method names, reporting the first that is
-	// taken (one message per key, not one per method).
-	claim := func(k *Key, kind string, names ...string) {
-		for _, name := range names {
-			prev, ok := methods[name]
-			if !ok || prev.key == k {
-				continue
-			}
-			if prev.key == nil {
-				l.d.add(k.Pos, "%s: %s %q gives method %s, which is reserved", what, kind, k.Name, name)
-			} else {
-				l.d.add(k.Pos, "%s: %s %q and %s %q both become %s (first at %d:%d)", what, kind, k.Name, prev.kind, prev.key.Name, name, prev.key.Pos.Line, prev.key.Pos.Col)
-			}
-			return
-		}
-		for _, name := range names {
-			methods[name] = method{k, kind}
-		}
-	}
 	indexes := 0
 	keyNames := map[string]*Key{}
 	for _, k := range sess.Keys {
@@ -109,7 +72,6 @@ func (l *loader) checkKeys(sess *Session) {
 		if _, ok := keyNames[k.GoName]; !ok {
 			keyNames[k.GoName] = k
 		}
-		claim(k, "key", k.GoName, "Set"+k.GoName, "Has"+k.GoName, "Unset"+k.GoName)
 		if l.checkType(what, "key", k) && k.Index {
 			indexes++
 			l.checkIndex(what, sess, k, indexes)
@@ -123,7 +85,6 @@ func (l *loader) checkKeys(sess *Session) {
 		if key, ok := keyNames[k.GoName]; ok {
 			l.d.add(k.Pos, "%s: flash key %q and key %q both become %s (first at %d:%d): give the flash key its own name", what, k.Name, key.Name, k.GoName, key.Pos.Line, key.Pos.Col)
 		}
-		claim(k, "flash key", "Flash"+k.GoName, "Pop"+k.GoName)
 	}
 }
 
@@ -131,6 +92,10 @@ func (l *loader) checkKeys(sess *Session) {
 func (l *loader) checkName(what, kind string, k *Key) bool {
 	if k.GoName == "" {
 		l.d.add(k.Pos, "%s: %s %q: name must start with a letter", what, kind, k.Name)
+		return false
+	}
+	if !exported(k.GoName) {
+		l.d.add(k.Pos, "%s: %s %q: %s", what, kind, k.Name, notExported)
 		return false
 	}
 	return true
@@ -249,6 +214,12 @@ func (l *loader) resolveTypes(s *Schema, dir string) {
 				namedPaths(k.Type, paths)
 				all = append(all, sessionKey{fmt.Sprintf("session %q", sess.Name), k})
 			}
+		}
+	}
+	for _, c := range s.Cookies {
+		if k := c.Value; k.Type != nil && k.Type.firstErr() == "" {
+			namedPaths(k.Type, paths)
+			all = append(all, sessionKey{"cookies", k})
 		}
 	}
 	if len(paths) == 0 {

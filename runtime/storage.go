@@ -289,10 +289,14 @@ func cookieHeader(h http.Header) string {
 // replacing an earlier line for the same cookie name (an earlier commit in
 // this request), so a response never carries two; the key is not
 // canonicalised.
-func (st *Storage) setCookie(h http.Header, line string) {
+func (st *Storage) setCookie(h http.Header, line string) { putSetCookie(h, st.cookie.Name, line) }
+
+// putSetCookie adds a Set-Cookie line for the cookie name to h, replacing
+// an earlier line for that name.
+func putSetCookie(h http.Header, name, line string) {
 	lines := h["Set-Cookie"]
 	for i, l := range lines {
-		if len(l) > len(st.cookie.Name) && l[len(st.cookie.Name)] == '=' && strings.HasPrefix(l, st.cookie.Name) {
+		if len(l) > len(name) && l[len(name)] == '=' && strings.HasPrefix(l, name) {
 			lines = slices.Delete(slices.Clone(lines), i, i+1)
 			break
 		}

@@ -267,6 +267,14 @@ func (st *SignedStorage) Require(allow func(*SignedSession) bool, next http.Hand
 	}, next)
 }
 
+// TimedOut reports whether the request's session was discarded because its idle
+// or absolute timeout had passed (the schema's, or Config.IdleTimeout and
+// AbsoluteTimeout); Runtime().ReadError() tells which (runtime.ErrIdleTimeout,
+// runtime.ErrAbsoluteTimeout).
+func (s *SignedSession) TimedOut() bool {
+	return (*runtime.Session)(s).TimedOut()
+}
+
 // EncryptedSession is the typed session "Encrypted", a typed view of runtime.Session; read it with EncryptedStorage.GetSession.
 //
 // The bench payload in an encrypted cookie (impl=sessiongen-encrypted).
@@ -502,6 +510,14 @@ func (st *EncryptedStorage) Require(allow func(*EncryptedSession) bool, next htt
 	return st.Runtime().Require(encryptedSessionKey{}, func(s *runtime.Session) bool {
 		return allow((*EncryptedSession)(s))
 	}, next)
+}
+
+// TimedOut reports whether the request's session was discarded because its idle
+// or absolute timeout had passed (the schema's, or Config.IdleTimeout and
+// AbsoluteTimeout); Runtime().ReadError() tells which (runtime.ErrIdleTimeout,
+// runtime.ErrAbsoluteTimeout).
+func (s *EncryptedSession) TimedOut() bool {
+	return (*runtime.Session)(s).TimedOut()
 }
 
 // ServerSession is the typed session "Server", a typed view of runtime.Session; read it with ServerStorage.GetSession.
@@ -741,4 +757,12 @@ func (st *ServerStorage) Require(allow func(*ServerSession) bool, next http.Hand
 	return st.Runtime().Require(serverSessionKey{}, func(s *runtime.Session) bool {
 		return allow((*ServerSession)(s))
 	}, next)
+}
+
+// TimedOut reports whether the request's session was discarded because its idle
+// or absolute timeout had passed (the schema's, or Config.IdleTimeout and
+// AbsoluteTimeout); Runtime().ReadError() tells which (runtime.ErrIdleTimeout,
+// runtime.ErrAbsoluteTimeout).
+func (s *ServerSession) TimedOut() bool {
+	return (*runtime.Session)(s).TimedOut()
 }

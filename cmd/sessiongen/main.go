@@ -10,7 +10,7 @@
 //
 // Usage:
 //
-//	sessiongen -schema FILE [-o FILE] [-check]
+//	sessiongen -schema FILE [-o FILE] [-ts FILE] [-check]
 //	sessiongen init [FILE] write a commented starter schema (default sessions.yaml);
 //	                       it never overwrites a file
 //	sessiongen secret      print a fresh random secret for Config.Secrets
@@ -23,8 +23,13 @@
 //	              working directory, which under go generate is the directory
 //	              of the file holding the //go:generate line. -o - writes
 //	              to standard output.
-//	-check        write nothing; print a unified diff and exit 1 when the
-//	              file on disk is not what the schema generates (for CI)
+//	-ts FILE      also write a TypeScript module for a React Router app that
+//	              shares the cookies: per session XSessionData, XFlashData
+//	              and xCookieOptions, per standalone cookie XCookieValue and
+//	              xCookieOptions (see the README's TypeScript section)
+//	-check        write nothing; print a unified diff and exit 1 when a
+//	              file on disk (the Go file, and the -ts module when given)
+//	              is not what the schema generates (for CI)
 //	-version      print the module version from the build info and exit:
 //	              the release (v1.2.0) under go install or go tool with a
 //	              pinned version, (devel) under go run in a checkout

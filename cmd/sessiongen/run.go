@@ -16,7 +16,7 @@ import (
 	"github.com/sessiongen/sessiongen/generator"
 )
 
-const usage = `usage: sessiongen -schema FILE [-o FILE] [-check]
+const usage = `usage: sessiongen -schema FILE [-o FILE] [-ts FILE] [-check]
        sessiongen init [FILE]
        sessiongen secret
 
@@ -26,6 +26,7 @@ github.com/sessiongen/sessiongen/cmd/sessiongen).
   -schema FILE  the YAML schema (required)
   -o FILE       output file (default: the schema's name with _gen.go);
                 - writes to standard output
+  -ts FILE      also write the TypeScript types and cookie options (React Router)
   -check        write nothing; print a diff and exit 1 if the output is stale
   -version      print the module version (a release, or (devel))
 
@@ -46,6 +47,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(io.Discard)
 	schema := fs.String("schema", "", "")
 	out := fs.String("o", "", "")
+	tsOut := fs.String("ts", "", "")
 	check := fs.Bool("check", false, "")
 	version := fs.Bool("version", false, "")
 	if err := fs.Parse(args); err != nil {
@@ -70,12 +72,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *out == "" {
 		*out = strings.TrimSuffix(*schema, filepath.Ext(*schema)) + "_gen.go"
 	}
-	return generate(*schema, *out, *check, stdout, stderr)
+	return generate(*schema, *out, *tsOut, *check, stdout, stderr)
 }
 
-func generate(schema, out string, check bool, stdout, stderr io.Writer) int {
-	if out == "-" && check {
-		fmt.Fprintln(stderr, "sessiongen: -check needs a file to compare with, not -o - (see sessiongen -h)")
+func generate(schema, out, tsOut string, check bool, stdout, stderr io.Writer) int {
+	if check && (out == "-" || tsOut == "-") {
+		fmt.Fprintln(stderr, "sessiongen: -check needs files to compare with, not - (see sessiongen -h)")
 		return 2
 	}
 	src, err := os.ReadFile(schema)
@@ -86,19 +88,45 @@ func generate(schema, out string, check bool, stdout, stderr io.Writer) int {
 		}
 		return 1
 	}
+	opts := generator.Options{Filename: schema, Source: relSource(out, schema), Version: releaseVersion(moduleVersion())}
+	var code, tsCode []byte
+	if tsOut == "" {
+		code, err = generator.Generate(src, opts)
+	} else {
+		code, tsCode, err = generator.GenerateFiles(src, opts, relSource(tsOut, schema))
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	fix := "sessiongen -schema " + schema + " -o " + out
+	if tsOut != "" {
+		fix += " -ts " + tsOut
+	}
+	status := update(fix, out, code, check, stdout, stderr)
+	if tsOut != "" {
+		status = max(status, update(fix, tsOut, tsCode, check, stdout, stderr))
+	}
+	return status
+}
+
+// relSource names the schema relative to the directory of a generated file
+// (the working directory for standard output).
+func relSource(out, schema string) string {
 	dir := filepath.Dir(out)
 	if out == "-" {
 		dir = "."
 	}
 	source, err := filepath.Rel(dir, schema)
 	if err != nil {
-		source = filepath.Base(schema)
+		return filepath.Base(schema)
 	}
-	code, err := generator.Generate(src, generator.Options{Filename: schema, Source: source, Version: releaseVersion(moduleVersion())})
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
+	return source
+}
+
+// update writes code to out (standard output for "-") when it differs, or
+// under check reports the difference.
+func update(fix, out string, code []byte, check bool, stdout, stderr io.Writer) int {
 	if out == "-" {
 		if _, err := stdout.Write(code); err != nil {
 			fmt.Fprintf(stderr, "sessiongen: writing standard output: %v\n", err)
@@ -106,10 +134,12 @@ func generate(schema, out string, check bool, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	if err := writeOutput(out, code, check, stdout); errors.Is(err, errStale) {
-		fmt.Fprintf(stderr, "sessiongen: %s is stale: run sessiongen -schema %s -o %s\n", out, schema, out)
+	err := writeOutput(out, code, check, stdout)
+	if errors.Is(err, errStale) {
+		fmt.Fprintf(stderr, "sessiongen: %s is stale: run %s\n", out, fix)
 		return 1
-	} else if err != nil {
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "sessiongen: %v\n", err)
 		return 1
 	}

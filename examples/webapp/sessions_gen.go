@@ -235,8 +235,9 @@ func (st *UserStorage) RequireUserID(next http.Handler) http.Handler {
 }
 
 // TimedOut reports whether the request's session was discarded because its idle
-// or absolute timeout had passed; Runtime().ReadError() tells which
-// (runtime.ErrIdleTimeout, runtime.ErrAbsoluteTimeout).
+// or absolute timeout had passed (the schema's, or Config.IdleTimeout and
+// AbsoluteTimeout); Runtime().ReadError() tells which (runtime.ErrIdleTimeout,
+// runtime.ErrAbsoluteTimeout).
 func (s *UserSession) TimedOut() bool {
 	return (*runtime.Session)(s).TimedOut()
 }
@@ -441,8 +442,9 @@ func (st *AdminStorage) RequireAdminID(next http.Handler) http.Handler {
 }
 
 // TimedOut reports whether the request's session was discarded because its idle
-// or absolute timeout had passed; Runtime().ReadError() tells which
-// (runtime.ErrIdleTimeout, runtime.ErrAbsoluteTimeout).
+// or absolute timeout had passed (the schema's, or Config.IdleTimeout and
+// AbsoluteTimeout); Runtime().ReadError() tells which (runtime.ErrIdleTimeout,
+// runtime.ErrAbsoluteTimeout).
 func (s *AdminSession) TimedOut() bool {
 	return (*runtime.Session)(s).TimedOut()
 }

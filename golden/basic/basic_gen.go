@@ -231,3 +231,11 @@ func (st *UserStorage) Require(allow func(*UserSession) bool, next http.Handler)
 		return allow((*UserSession)(s))
 	}, next)
 }
+
+// TimedOut reports whether the request's session was discarded because its idle
+// or absolute timeout had passed (the schema's, or Config.IdleTimeout and
+// AbsoluteTimeout); Runtime().ReadError() tells which (runtime.ErrIdleTimeout,
+// runtime.ErrAbsoluteTimeout).
+func (s *UserSession) TimedOut() bool {
+	return (*runtime.Session)(s).TimedOut()
+}

@@ -248,3 +248,11 @@ func (st *VaultStorage) Require(allow func(*VaultSession) bool, next http.Handle
 		return allow((*VaultSession)(s))
 	}, next)
 }
+
+// TimedOut reports whether the request's session was discarded because its idle
+// or absolute timeout had passed (the schema's, or Config.IdleTimeout and
+// AbsoluteTimeout); Runtime().ReadError() tells which (runtime.ErrIdleTimeout,
+// runtime.ErrAbsoluteTimeout).
+func (s *VaultSession) TimedOut() bool {
+	return (*runtime.Session)(s).TimedOut()
+}

@@ -226,6 +226,14 @@ func (st *UserStorage) Require(allow func(*UserSession) bool, next http.Handler)
 	}, next)
 }
 
+// TimedOut reports whether the request's session was discarded because its idle
+// or absolute timeout had passed (the schema's, or Config.IdleTimeout and
+// AbsoluteTimeout); Runtime().ReadError() tells which (runtime.ErrIdleTimeout,
+// runtime.ErrAbsoluteTimeout).
+func (s *UserSession) TimedOut() bool {
+	return (*runtime.Session)(s).TimedOut()
+}
+
 // AdminSession is the typed session "Admin", a typed view of runtime.Session; read it with AdminStorage.GetSession.
 type AdminSession runtime.Session
 
@@ -428,4 +436,12 @@ func (st *AdminStorage) Require(allow func(*AdminSession) bool, next http.Handle
 	return st.Runtime().Require(adminSessionKey{}, func(s *runtime.Session) bool {
 		return allow((*AdminSession)(s))
 	}, next)
+}
+
+// TimedOut reports whether the request's session was discarded because its idle
+// or absolute timeout had passed (the schema's, or Config.IdleTimeout and
+// AbsoluteTimeout); Runtime().ReadError() tells which (runtime.ErrIdleTimeout,
+// runtime.ErrAbsoluteTimeout).
+func (s *AdminSession) TimedOut() bool {
+	return (*runtime.Session)(s).TimedOut()
 }

@@ -660,3 +660,11 @@ func (st *PrefsStorage) Require(allow func(*PrefsSession) bool, next http.Handle
 		return allow((*PrefsSession)(s))
 	}, next)
 }
+
+// TimedOut reports whether the request's session was discarded because its idle
+// or absolute timeout had passed (the schema's, or Config.IdleTimeout and
+// AbsoluteTimeout); Runtime().ReadError() tells which (runtime.ErrIdleTimeout,
+// runtime.ErrAbsoluteTimeout).
+func (s *PrefsSession) TimedOut() bool {
+	return (*runtime.Session)(s).TimedOut()
+}

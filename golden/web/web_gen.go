@@ -262,8 +262,9 @@ func (st *UserStorage) RequireUserID(next http.Handler) http.Handler {
 }
 
 // TimedOut reports whether the request's session was discarded because its idle
-// or absolute timeout had passed; Runtime().ReadError() tells which
-// (runtime.ErrIdleTimeout, runtime.ErrAbsoluteTimeout).
+// or absolute timeout had passed (the schema's, or Config.IdleTimeout and
+// AbsoluteTimeout); Runtime().ReadError() tells which (runtime.ErrIdleTimeout,
+// runtime.ErrAbsoluteTimeout).
 func (s *UserSession) TimedOut() bool {
 	return (*runtime.Session)(s).TimedOut()
 }
@@ -452,8 +453,9 @@ func (st *AdminStorage) RequireAdminID(next http.Handler) http.Handler {
 }
 
 // TimedOut reports whether the request's session was discarded because its idle
-// or absolute timeout had passed; Runtime().ReadError() tells which
-// (runtime.ErrIdleTimeout, runtime.ErrAbsoluteTimeout).
+// or absolute timeout had passed (the schema's, or Config.IdleTimeout and
+// AbsoluteTimeout); Runtime().ReadError() tells which (runtime.ErrIdleTimeout,
+// runtime.ErrAbsoluteTimeout).
 func (s *AdminSession) TimedOut() bool {
 	return (*runtime.Session)(s).TimedOut()
 }

@@ -2,10 +2,10 @@
 // against, and starts private throwaway ones for tests that stop them.
 //
 // The shared servers come from the environment: SESSIONGEN_POSTGRES_URL,
-// SESSIONGEN_REDIS_ADDR and SESSIONGEN_REDIS_CLUSTER_ADDRS (.ci/setup.d
-// starts them and sets all three). When
-// one is unset a test skips, saying how to run it; under CI=true it fails
-// instead, so that CI cannot pass by skipping.
+// SESSIONGEN_MYSQL_DSN, SESSIONGEN_REDIS_ADDR and
+// SESSIONGEN_REDIS_CLUSTER_ADDRS (.ci/setup.d starts them and sets all
+// four). When one is unset a test skips, saying how to run it; under
+// CI=true it fails instead, so that CI cannot pass by skipping.
 package testservice
 
 import (
@@ -38,6 +38,17 @@ func PostgresURL(tb testing.TB) string {
 		Unavailable(tb, "PostgreSQL tests need SESSIONGEN_POSTGRES_URL, e.g. postgres://sessiongen:sessiongen@127.0.0.1:5432/sessiongen?sslmode=disable (as root, `bash .ci/setup.d/20-postgres.sh` installs and starts one and prints it)")
 	}
 	return u
+}
+
+// MySQLDSN returns SESSIONGEN_MYSQL_DSN, a github.com/go-sql-driver/mysql
+// DSN of a MySQL or MariaDB database.
+func MySQLDSN(tb testing.TB) string {
+	tb.Helper()
+	d := os.Getenv("SESSIONGEN_MYSQL_DSN")
+	if d == "" {
+		Unavailable(tb, "MySQL/MariaDB tests need SESSIONGEN_MYSQL_DSN, e.g. sessiongen:sessiongen@tcp(127.0.0.1:3306)/sessiongen?interpolateParams=true (as root, `bash .ci/setup.d/25-mariadb.sh` installs and starts MariaDB and prints it)")
+	}
+	return d
 }
 
 // RedisAddr returns SESSIONGEN_REDIS_ADDR.
