@@ -186,8 +186,9 @@ func splitKeys(data []byte) map[string][]byte {
 	return out
 }
 
-// TestManyKeysNotQuadratic: reading 8k keys costs less than 8× reading 2k
-// (linear is 4×, quadratic 16×). A ratio of two benchmarks in one process,
+// TestManyKeysNotQuadratic: reading 16k keys costs less than 64× reading 1k
+// (linear is 16×, n·log n about 20×, quadratic 256×; the margin absorbs
+// the race detector and a loaded machine). A ratio of two benchmarks in one process,
 // not a timed test; skipped under -short.
 func TestManyKeysNotQuadratic(t *testing.T) {
 	if testing.Short() {
@@ -197,8 +198,10 @@ func TestManyKeysNotQuadratic(t *testing.T) {
 		r := testing.Benchmark(func(b *testing.B) { benchManyKeys(b, n) })
 		return float64(r.NsPerOp())
 	}
-	small, large := per(2000), per(8000)
-	if ratio := large / small; ratio > 8 {
-		t.Fatalf("8k keys take %.1f× the time of 2k keys; want about 4× (linear)", ratio)
+	small, large := per(1000), per(16000)
+	ratio := large / small
+	t.Logf("16k keys: %.1f× the time of 1k keys", ratio)
+	if ratio > 64 {
+		t.Fatalf("16k keys take %.1f× the time of 1k keys; want about 16× (linear)", ratio)
 	}
 }
