@@ -44,6 +44,9 @@ func TestDeclarationsMatchTable(t *testing.T) {
 				want[sess.Names.Session] = sess.Methods.Names()
 				want[sess.Names.Storage] = sess.StorageMethods.Names()
 			}
+			for _, c := range s.Cookies {
+				want[c.Names.Type] = c.Methods.Names()
+			}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("declarations differ from the table (-table +file):\n%s", diff)
 			}

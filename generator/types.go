@@ -30,6 +30,8 @@ type Type struct {
 	Elem *Type  // element of a slice or map
 	Src  string // as written
 	err  string // why it does not parse
+
+	resolved types.Type // a named type from a loaded package, for TypeScript shapes (ts.go)
 }
 
 // basicTypes are the predeclared types a key may have.
@@ -189,7 +191,7 @@ func (r *resolver) check(t *Type) string {
 		}
 		return msg
 	}
-	if r.selfPath() != "" && imports(p.Types, r.selfPath(), map[*types.Package]bool{}) {
+	if r.selfPath() != "" && importsPkg(p.Types, r.selfPath(), map[*types.Package]bool{}) {
 		return fmt.Sprintf("package %s imports the generated package %s: importing it back would be an import cycle (move the type, or generate into another package)", t.Path, r.selfPath())
 	}
 	return r.checkIn(p.Types, t, t.Path+".")
@@ -207,15 +209,15 @@ func (r *resolver) checkSelf(t *Type) string {
 	return r.checkIn(r.self.Types, t, "")
 }
 
-// imports reports whether p imports path, directly or not, as far as its
+// importsPkg reports whether p imports path, directly or not, as far as its
 // type information tells.
-func imports(p *types.Package, path string, seen map[*types.Package]bool) bool {
+func importsPkg(p *types.Package, path string, seen map[*types.Package]bool) bool {
 	if seen[p] {
 		return false
 	}
 	seen[p] = true
 	for _, q := range p.Imports() {
-		if q.Path() == path || imports(q, path, seen) {
+		if q.Path() == path || importsPkg(q, path, seen) {
 			return true
 		}
 	}
@@ -226,6 +228,9 @@ func imports(p *types.Package, path string, seen map[*types.Package]bool) bool {
 func (r *resolver) checkIn(p *types.Package, t *Type, prefix string) string {
 	obj := p.Scope().Lookup(t.Name)
 	tn, ok := obj.(*types.TypeName)
+	if ok {
+		t.resolved = tn.Type()
+	}
 	if !ok {
 		where := "package " + p.Path()
 		if prefix == "" {

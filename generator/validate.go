@@ -9,77 +9,35 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sessiongen/sessiongen/runtime"
 	"go.yaml.in/yaml/v3"
 )
 
-// checkCookie applies the cookie rules browsers and React Router enforce.
-// f holds the cookie's YAML fields, for positions; a rule about a default
-// value points at the cookie mapping's first field.
+// checkCookie reports the cookie rules c breaks, as runtime.CheckCookie
+// (the rules NewStorage applies) finds them, each at the first of its
+// fields that the schema sets; f holds the cookie's YAML fields. A rule
+// about a default value points at the cookie mapping's first field.
 func (l *loader) checkCookie(what string, c Cookie, f map[string]*yaml.Node) {
-	at := func(names ...string) Pos {
-		for _, n := range names {
-			if v := f[n]; v != nil {
-				return pos(v)
-			}
-		}
-		for _, v := range f {
-			return pos(v) // any field: the cookie mapping is there
-		}
-		return Pos{1, 1}
-	}
-	if !validCookieName(c.Name) {
-		l.d.add(at("name"), "%s: name %q is not a valid cookie name (letters, digits and !#$%%&'*+-.^_`|~ only)", what, c.Name)
-	}
-	if c.Path != "" && !strings.HasPrefix(c.Path, "/") {
-		l.d.add(at("path"), "%s: path %q must start with /", what, c.Path)
-	}
-	if strings.ContainsAny(c.Path, ";\r\n") || strings.ContainsAny(c.Domain, "; \t\r\n/") {
-		l.d.add(at("path", "domain"), "%s: path and domain may not contain ';', spaces, '/' (domain) or line breaks", what)
-	}
-	switch c.SameSite {
-	case "lax", "strict", "none":
-	default:
-		l.d.add(at("sameSite"), "%s: unknown sameSite %q (want lax, strict or none)", what, c.SameSite)
-	}
-	switch c.Priority {
-	case "", "low", "medium", "high":
-	default:
-		l.d.add(at("priority"), "%s: unknown priority %q (want low, medium or high)", what, c.Priority)
-	}
-	if c.SameSite == "none" && !c.Secure {
-		l.d.add(at("secure", "sameSite"), "%s: sameSite none needs secure: true (browsers refuse the cookie otherwise)", what)
-	}
-	if c.Partitioned && !c.Secure {
-		l.d.add(at("secure", "partitioned"), "%s: partitioned needs secure: true", what)
-	}
-	if strings.HasPrefix(c.Name, "__Host-") {
-		if !c.Secure {
-			l.d.add(at("secure", "name"), "%s: a __Host- cookie needs secure: true", what)
-		}
-		if c.Path != "/" {
-			l.d.add(at("path", "name"), "%s: a __Host- cookie needs path: /", what)
-		}
-		if c.Domain != "" {
-			l.d.add(at("domain"), "%s: a __Host- cookie may not have a domain", what)
-		}
-	}
-	if strings.HasPrefix(c.Name, "__Secure-") && !c.Secure {
-		l.d.add(at("secure", "name"), "%s: a __Secure- cookie needs secure: true", what)
+	for _, p := range runtime.CheckCookie(c) {
+		l.d.add(fieldPos(f, p.Fields), "%s: %s", what, p.Msg)
 	}
 }
 
-// validCookieName reports whether name is an RFC 6265 token.
-func validCookieName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?={}`, c) >= 0 {
-			return false
+// fieldPos returns the position of the first of names that f holds, else
+// of the mapping's first field.
+func fieldPos(f map[string]*yaml.Node, names []string) Pos {
+	for _, n := range names {
+		if v := f[n]; v != nil {
+			return pos(v)
 		}
 	}
-	return true
+	first := Pos{1, 1}
+	for _, v := range f {
+		if p := pos(v); first == (Pos{1, 1}) || p.Line < first.Line || p.Line == first.Line && p.Col < first.Col {
+			first = p
+		}
+	}
+	return first
 }
 
 // checkSchema applies the rules that span sessions and keys: Go name
@@ -95,6 +53,7 @@ func (l *loader) checkSchema(s *Schema) {
 		}
 		l.checkKeys(sess)
 	}
+	l.checkCookies(s, cookieNames)
 	l.declare(s)
 }
 
@@ -263,6 +222,12 @@ func (l *loader) resolveTypes(s *Schema, dir, output string) {
 				namedPaths(k.Type, paths)
 				all = append(all, sessionKey{fmt.Sprintf("session %q", sess.Name), k})
 			}
+		}
+	}
+	for _, c := range s.Cookies {
+		if k := c.Value; k.Type != nil && k.Type.firstErr() == "" {
+			namedPaths(k.Type, paths)
+			all = append(all, sessionKey{"cookies", k})
 		}
 	}
 	if len(paths) == 0 {

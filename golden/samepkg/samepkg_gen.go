@@ -109,6 +109,7 @@ func (s *ShopSession) UnsetThing() {
 
 // shopSpec describes session "Shop" for the runtime.
 var shopSpec = runtime.Spec{
+	ContextKey: shopSessionKey{},
 	Cookie: runtime.CookieOptions{
 		HTTPOnly: true,
 		Name:     "__session",
@@ -122,6 +123,12 @@ var shopSpec = runtime.Spec{
 // ShopStorage reads, commits and destroys ShopSession values.
 // The data is kept in the signed cookie "__session".
 // It is safe for concurrent use.
+//
+// Create one at start-up with NewShopStorage. Wrap the handlers with Middleware,
+// which reads the session before a handler runs and commits it, when it
+// changed, before the response starts; a handler gets it with ShopSessionFrom.
+// Call RegenerateID at sign-in and DestroySession at sign-out. Package
+// github.com/sessiongen/sessiongen/sessiontest tests handlers that use it.
 type ShopStorage struct {
 	st *runtime.Storage
 }
@@ -137,8 +144,12 @@ func NewShopStorage(cfg Config) (*ShopStorage, error) {
 	return &ShopStorage{st: st}, nil
 }
 
-// Runtime returns the untyped storage.
+// Runtime returns the untyped storage (nil for a nil or zero-value storage,
+// whose methods then return runtime.ErrNoStorage instead of panicking).
 func (st *ShopStorage) Runtime() *runtime.Storage {
+	if st == nil {
+		return nil
+	}
 	return st.st
 }
 
@@ -146,7 +157,7 @@ func (st *ShopStorage) Runtime() *runtime.Storage {
 // cookie gives a new empty session and a nil error; the error is non-nil only
 // when the server-side store fails.
 func (st *ShopStorage) GetSession(r *http.Request) (*ShopSession, error) {
-	s, err := st.st.GetSession(r)
+	s, err := st.Runtime().GetSession(r)
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +167,7 @@ func (st *ShopStorage) GetSession(r *http.Request) (*ShopSession, error) {
 // GetSessionHeader is GetSession for callers without an *http.Request: it takes
 // the value of the Cookie header.
 func (st *ShopStorage) GetSessionHeader(ctx context.Context, cookieHeader string) (*ShopSession, error) {
-	s, err := st.st.GetSessionHeader(ctx, cookieHeader)
+	s, err := st.Runtime().GetSessionHeader(ctx, cookieHeader)
 	if err != nil {
 		return nil, err
 	}
@@ -167,22 +178,22 @@ func (st *ShopStorage) GetSessionHeader(ctx context.Context, cookieHeader string
 // storage, writes its changes to the store). A cookie over 4096 bytes is refused
 // with a *runtime.TooLargeError (errors.Is(err, runtime.ErrTooLarge)).
 func (st *ShopStorage) CommitSession(w http.ResponseWriter, s *ShopSession, opts ...CommitOption) error {
-	return st.st.CommitSession(w, (*runtime.Session)(s), opts...)
+	return st.Runtime().CommitSession(w, (*runtime.Session)(s), opts...)
 }
 
 // CommitSessionHeader is CommitSession returning the Set-Cookie header's value.
 func (st *ShopStorage) CommitSessionHeader(s *ShopSession, opts ...CommitOption) (string, error) {
-	return st.st.CommitSessionHeader((*runtime.Session)(s), opts...)
+	return st.Runtime().CommitSessionHeader((*runtime.Session)(s), opts...)
 }
 
 // DestroySession expires the cookie (and deletes server-side data).
 func (st *ShopStorage) DestroySession(w http.ResponseWriter, s *ShopSession) error {
-	return st.st.DestroySession(w, (*runtime.Session)(s))
+	return st.Runtime().DestroySession(w, (*runtime.Session)(s))
 }
 
 // DestroySessionHeader is DestroySession returning the Set-Cookie header's value.
 func (st *ShopStorage) DestroySessionHeader(s *ShopSession) (string, error) {
-	return st.st.DestroySessionHeader((*runtime.Session)(s))
+	return st.Runtime().DestroySessionHeader((*runtime.Session)(s))
 }
 
 // RegenerateID starts the session anew at login; call it before CommitSession.
@@ -191,7 +202,7 @@ func (st *ShopStorage) DestroySessionHeader(s *ShopSession) (string, error) {
 // under the old one is deleted, so that an id planted before login (session
 // fixation) is useless after it.
 func (st *ShopStorage) RegenerateID(s *ShopSession) error {
-	return st.st.RegenerateID((*runtime.Session)(s))
+	return st.Runtime().RegenerateID((*runtime.Session)(s))
 }
 
 // shopSessionKey is the context key under which ShopStorage.Middleware keeps the ShopSession.
@@ -203,7 +214,7 @@ type shopSessionKey struct{}
 // response starts, is answered by Config.ErrorHandler (500 by default). Changes
 // made after the first byte are not committed. See runtime.Storage.Middleware.
 func (st *ShopStorage) Middleware(next http.Handler) http.Handler {
-	return st.st.Middleware(shopSessionKey{}, next)
+	return st.Runtime().Middleware(shopSessionKey{}, next)
 }
 
 // ShopSessionFrom returns the ShopSession that ShopStorage.Middleware put in ctx. It reports
@@ -219,7 +230,7 @@ func ShopSessionFrom(ctx context.Context) (*ShopSession, bool) {
 // Require returns next guarded by allow: a request whose session allow refuses
 // is answered 403 Forbidden. It applies Middleware itself when it has not run.
 func (st *ShopStorage) Require(allow func(*ShopSession) bool, next http.Handler) http.Handler {
-	return st.st.Require(shopSessionKey{}, func(s *runtime.Session) bool {
+	return st.Runtime().Require(shopSessionKey{}, func(s *runtime.Session) bool {
 		return allow((*ShopSession)(s))
 	}, next)
 }

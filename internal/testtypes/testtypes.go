@@ -2,6 +2,7 @@
 package testtypes
 
 import (
+	"encoding/json"
 	"sync"
 	"time"
 )
@@ -51,3 +52,28 @@ type WithHidden struct {
 
 // Secret returns the unexported field, so that it is used.
 func (w WithHidden) Secret() string { return w.secret }
+
+// A Profile has each struct shape the TypeScript output maps (tag names,
+// omitempty, ",string", "-", []byte, pointers, maps, raw JSON, an embedded
+// struct whose fields are promoted, a recursive field).
+type Profile struct {
+	Name    string          `json:"name"`
+	Nick    string          `json:"nick,omitempty"`
+	Age     int             `json:"age,string"`
+	Avatar  []byte          `json:"avatar"`
+	Manager *Item           `json:"manager"`
+	Labels  map[string]int  `json:"labels,omitempty"`
+	Tags    []string        `json:"tags"`
+	Secret  string          `json:"-"`
+	Dash    string          `json:"-,"`
+	Extra   json.RawMessage `json:"extra,omitempty"`
+	Plain   bool
+	Audit
+	Self *Profile `json:"self,omitempty"`
+}
+
+// An Audit is embedded in Profile: its fields appear in Profile's JSON.
+type Audit struct {
+	CreatedBy string `json:"createdBy"`
+	Revision  uint64 `json:"revision"`
+}
