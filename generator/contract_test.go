@@ -8,8 +8,9 @@ import (
 	"testing"
 )
 
-// contractProgram is written only against DESIGN.md §2: it is how code
-// outside this repository uses a generated package.
+// contractProgram is written only against the generated API as README.md's
+// "The generated API" lists it: it is how code outside this repository uses
+// a generated package.
 const contractProgram = `package main
 
 import (
@@ -92,37 +93,15 @@ func TestContract(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a module: skipped with -short")
 	}
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("go command not found")
-	}
-	repo, _ := filepath.Abs("..")
-	dir := t.TempDir()
 	src, _ := os.ReadFile("../testdata/basic.yaml")
 	code, err := Generate([]byte(strings.Replace(string(src), "package: basic", "package: sessions", 1)), Options{Filename: "sessions.yaml"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, _ := os.ReadFile(filepath.Join(repo, "go.sum"))
-	files := map[string]string{
-		"go.mod":                   "module example.com/app\n\ngo 1.26\n\nrequire github.com/sessiongen/sessiongen v0.0.0\n\nreplace github.com/sessiongen/sessiongen => " + repo + "\n",
-		"go.sum":                   string(sum),
+	dir, goCmd := tempModule(t, map[string]string{
 		"sessions/sessions_gen.go": string(code),
 		"main.go":                  contractProgram,
-	}
-	for name, content := range files {
-		os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	goCmd := func(args ...string) (string, error) {
-		cmd := exec.Command(goBin, args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
-		out, err := cmd.CombinedOutput()
-		return string(out), err
-	}
+	})
 	if out, err := goCmd("run", "."); err != nil || !strings.Contains(out, "contract ok") {
 		t.Fatalf("contract program failed: %v\n%s", err, out)
 	}
@@ -131,5 +110,35 @@ func TestContract(t *testing.T) {
 	out, err := goCmd("build", ".")
 	if err == nil || !strings.Contains(out, "cannot use 42") {
 		t.Fatalf("SetUserID(42) compiled (err=%v):\n%s", err, out)
+	}
+}
+
+// tempModule writes files into a new module example.com/app outside this
+// repository, requiring this repository's module by a replace directive,
+// and returns its directory and a function that runs the go command there
+// (offline: the module cache only).
+func tempModule(t *testing.T, files map[string]string) (string, func(args ...string) (string, error)) {
+	t.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("go command not found")
+	}
+	repo, _ := filepath.Abs("..")
+	dir := t.TempDir()
+	sum, _ := os.ReadFile(filepath.Join(repo, "go.sum"))
+	files["go.mod"] = "module example.com/app\n\ngo 1.26\n\nrequire github.com/sessiongen/sessiongen v0.0.0\n\nreplace github.com/sessiongen/sessiongen => " + repo + "\n"
+	files["go.sum"] = string(sum)
+	for name, content := range files {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir, func(args ...string) (string, error) {
+		cmd := exec.Command(goBin, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
+		out, err := cmd.CombinedOutput()
+		return string(out), err
 	}
 }

@@ -173,6 +173,7 @@ func (l *loader) declare(s *Schema) {
 		sess.StorageMethods = newScope(n.Storage, storageBuiltins)
 		l.declareKeys(sess)
 	}
+	l.declareCookies(s)
 	l.declareCodecs(s)
 }
 

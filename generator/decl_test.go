@@ -29,7 +29,7 @@ func TestDeclarationsMatchTable(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			opts := Options{Filename: path, Dir: "."}
+			opts := Options{Filename: path, Dir: ".", Output: filepath.Join("..", "golden", name, name+"_gen.go")}
 			s, err := Load(src, opts)
 			if err != nil {
 				t.Fatal(err)
@@ -43,6 +43,9 @@ func TestDeclarationsMatchTable(t *testing.T) {
 			for _, sess := range s.Sessions {
 				want[sess.Names.Session] = sess.Methods.Names()
 				want[sess.Names.Storage] = sess.StorageMethods.Names()
+			}
+			for _, c := range s.Cookies {
+				want[c.Names.Type] = c.Methods.Names()
 			}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("declarations differ from the table (-table +file):\n%s", diff)

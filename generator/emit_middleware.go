@@ -29,7 +29,7 @@ func emitMiddleware(f *jen.File, sess *Session, recv func() *jen.Statement) {
 	f.Comment("response starts, is answered by Config.ErrorHandler (500 by default). Changes")
 	f.Comment("made after the first byte are not committed. See runtime.Storage.Middleware.")
 	f.Add(recv().Id("Middleware").Params(jen.Id("next").Add(handler())).Add(handler()).Block(
-		jen.Return(jen.Id("st").Dot("st").Dot("Middleware").Call(jen.Id(key).Values(), jen.Id("next"))),
+		jen.Return(rtStorage().Dot("Middleware").Call(jen.Id(key).Values(), jen.Id("next"))),
 	))
 	f.Line()
 	f.Commentf("%s returns the %s that %s.Middleware put in ctx. It reports", sess.Names.From, sname, sess.Names.Storage)
@@ -66,7 +66,7 @@ func emitRequire(f *jen.File, sess *Session, recv func() *jen.Statement, key str
 	f.Comment("Require returns next guarded by allow: a request whose session allow refuses")
 	f.Comment("is answered 403 Forbidden. It applies Middleware itself when it has not run.")
 	f.Add(recv().Id("Require").Params(jen.Id("allow").Func().Params(jen.Op("*").Id(sname)).Bool(), jen.Id("next").Add(handler())).Add(handler()).Block(
-		jen.Return(jen.Id("st").Dot("st").Dot("Require").Call(
+		jen.Return(rtStorage().Dot("Require").Call(
 			jen.Id(key).Values(),
 			jen.Func().Params(jen.Id("s").Op("*").Qual(rt, "Session")).Bool().Block(
 				jen.Return(jen.Id("allow").Call(typedSession(sname))),
@@ -88,7 +88,7 @@ func emitRequire(f *jen.File, sess *Session, recv func() *jen.Statement, key str
 		f.Commentf("%s%sredirectTo=<its path and query>; read that back with", k.Require, sep)
 		f.Comment("runtime.SafeRedirect. It applies Middleware itself when it has not run.")
 		f.Add(recv().Id(k.Names.Require).Params(jen.Id("next").Add(handler())).Add(handler()).Block(
-			jen.Return(jen.Id("st").Dot("st").Dot("RequireRedirect").Call(
+			jen.Return(rtStorage().Dot("RequireRedirect").Call(
 				jen.Id(key).Values(),
 				jen.Func().Params(jen.Id("s").Op("*").Qual(rt, "Session")).Bool().Block(
 					jen.List(jen.Id("_"), jen.Id("ok")).Op(":=").Qual(rt, "Get").Types(goType(k.Type)).Call(jen.Id("s"), jen.Lit(k.Name)),

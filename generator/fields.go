@@ -1,5 +1,7 @@
 package generator
 
+import "github.com/sessiongen/sessiongen/runtime"
+
 // This file is data: what each schema field holds, for the JSON Schema that
 // editors validate against (jsonschema.go emits it). Which fields a mapping
 // has, and in what order, is not repeated here: JSONSchema walks the
@@ -21,9 +23,13 @@ const JSONSchemaURL = "https://raw.githubusercontent.com/sessiongen/sessiongen/m
 // accept them (a test holds them to the loader).
 var (
 	storageValues  = []string{"cookie", "server"}
-	sameSiteValues = []string{"lax", "strict", "none"}
+	sameSiteValues = []string{"lax", "strict", "none", "omit"}
 	priorityValues = []string{"", "low", "medium", "high"}
 )
+
+// defaultCookie is the cookie of a schema that sets none, from the runtime
+// (the one place the defaults are written).
+var defaultCookie = runtime.DefaultCookieOptions()
 
 // A field is what one schema field holds: its JSON Schema (type, enum,
 // pattern or a $ref to a definition), the default the loader applies, and
@@ -49,6 +55,7 @@ var mappings = []struct {
 	{"key", "keyMapping", &keyFields},
 	{"flash key", "flashKeyMapping", &flashFields},
 	{"require", "require", &requireFields},
+	{"standalone cookie", "standaloneCookie", &standaloneFields},
 }
 
 // fieldSpecs describes every field of every mapping, by mapping name.
@@ -58,6 +65,18 @@ var fieldSpecs = map[string]map[string]field{
 			doc: "The package clause of the generated file: a Go identifier that is not a keyword. Keep the schema in that package's directory."},
 		"sessions": {schema: ref("sessions"), required: true,
 			doc: "The sessions of the app, one cookie each. A session named User gives the Go types UserSession and UserStorage and the constructor NewUserStorage."},
+		"cookies": {schema: ref("cookies"),
+			doc: "Typed standalone cookies, as React Router's createCookie: a value of one type in a cookie of its own. A cookie named Prefs gives the Go type PrefsCookie (Parse, ParseHeader, Serialize, Set) and the constructor NewPrefsCookie; in TypeScript (-ts) PrefsCookieValue and prefsCookieOptions."},
+	},
+	"standalone cookie": {
+		"doc": {schema: obj{{"type", "string"}},
+			doc: "Documentation of the cookie, copied into the doc comment of its generated type."},
+		"type": {schema: ref("type"), required: true,
+			doc: "The Go type of the cookie's value, as a key's type. The value is stored as JSON."},
+		"signed": {schema: obj{{"type", "boolean"}}, def: true,
+			doc: "Sign the value with Config.Secrets (default). false: the value is only base64, which a client can change, and no secret is needed (React Router's createCookie without secrets)."},
+		"cookie": {schema: ref("cookie"),
+			doc: "The cookie's attributes, as a session's; the name defaults to the cookie's schema name."},
 	},
 	"session": {
 		"doc": {schema: obj{{"type", "string"}},
@@ -78,17 +97,17 @@ var fieldSpecs = map[string]map[string]field{
 			doc: "The session's flash keys, read once: name: type, or name: {type, doc}. message: string gives FlashMessage and PopMessage."},
 	},
 	"cookie": {
-		"name": {schema: ref("cookieName"), def: "__session",
-			doc: "The cookie's name: letters, digits and !#$%&'*+-.^_`|~. A __Host- name needs secure, path / and no domain; a __Secure- name needs secure."},
-		"path": {schema: obj{{"type", "string"}, {"pattern", `^(/[^;\r\n]*)?$`}}, def: "/",
-			doc: "The cookie's Path attribute; it starts with /."},
-		"domain": {schema: obj{{"type", "string"}, {"pattern", `^[^; \t\r\n/]*$`}}, def: "",
-			doc: "The cookie's Domain attribute. Empty (default): a host-only cookie."},
-		"sameSite": {schema: obj{{"type", "string"}, {"enum", sameSiteValues}}, def: "lax",
-			doc: "The cookie's SameSite attribute: lax (default), strict or none. none needs secure: true."},
-		"httpOnly": {schema: obj{{"type", "boolean"}}, def: true,
+		"name": {schema: ref("cookieName"), def: defaultCookie.Name,
+			doc: "The cookie's name: letters, digits and !#$%&'*+-.^_`|~. A __Host- name (in any case, as browsers match it) needs secure, path / and no domain; a __Secure- name needs secure."},
+		"path": {schema: obj{{"type", "string"}, {"pattern", cookiePathPattern}}, def: defaultCookie.Path,
+			doc: "The cookie's Path attribute: it starts with / and holds only printable ASCII without spaces, ';' or ','. Empty: no Path attribute."},
+		"domain": {schema: obj{{"type", "string"}, {"pattern", cookieDomainPattern}}, def: "",
+			doc: "The cookie's Domain attribute: a host name or an IPv4 address, with an optional leading dot. Empty (default): a host-only cookie."},
+		"sameSite": {schema: obj{{"type", "string"}, {"enum", sameSiteValues}}, def: defaultCookie.SameSite,
+			doc: "The cookie's SameSite attribute: lax (default), strict, none, or omit (no attribute, React Router's sameSite: false). none needs secure: true."},
+		"httpOnly": {schema: obj{{"type", "boolean"}}, def: defaultCookie.HTTPOnly,
 			doc: "Set HttpOnly, so that JavaScript cannot read the cookie."},
-		"secure": {schema: obj{{"type", "boolean"}}, def: true,
+		"secure": {schema: obj{{"type", "boolean"}}, def: defaultCookie.Secure,
 			doc: "Set Secure, so that the browser sends the cookie over HTTPS only. Config.DisableSecure relaxes it at run time for local HTTP."},
 		"maxAge": {schema: ref("duration"),
 			doc: "The cookie's Max-Age, a Go duration in whole seconds (e.g. 168h). Absent: a browser-session cookie. runtime.WithMaxAge overrides it for one commit."},
@@ -96,6 +115,8 @@ var fieldSpecs = map[string]map[string]field{
 			doc: "Set Partitioned (CHIPS: a third-party cookie kept per top-level site). Needs secure: true."},
 		"priority": {schema: obj{{"type", "string"}, {"enum", priorityValues}}, def: "",
 			doc: "The cookie's Priority attribute: low, medium or high. Empty (default): none."},
+		"rolling": {schema: obj{{"type", "boolean"}}, def: false,
+			doc: "Rolling expiry: the cookie's Max-Age (maxAge, or a remember-me commit's WithMaxAge) and the store's expiry move forward while the session is used, renewed at most every runtime.RenewInterval(maxAge) (a tenth, 1 s to 1 min), so that it ends maxAge after the last request. A browser-session cookie does not roll."},
 	},
 	"key": {
 		"type": {schema: ref("type"), required: true,

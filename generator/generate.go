@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -27,6 +28,23 @@ type Options struct {
 	// Dir is the directory whose module resolves the import paths of named
 	// types; "" means the directory of Filename.
 	Dir string
+	// Version is the sessiongen release the header names ("Code generated
+	// by sessiongen v1.2.0 from …"). Leave it "" for a development build
+	// (go run, tests, a checkout between tags), so that the output is the
+	// same from commit to commit; the header then says "by sessiongen".
+	Version string
+	// Output is the path of the generated file; "" means Filename with
+	// _gen.go for its extension. Its directory is the generated package,
+	// whose own types the schema may name bare (Cart) or by import path.
+	Output string
+}
+
+// output returns the generated file's path.
+func (o Options) output() string {
+	if o.Output != "" {
+		return o.Output
+	}
+	return strings.TrimSuffix(o.Filename, filepath.Ext(o.Filename)) + "_gen.go"
 }
 
 // Generate checks the schema in src and returns the generated Go file,
@@ -40,7 +58,7 @@ func Generate(src []byte, opts Options) ([]byte, error) {
 	if source == "" {
 		source = filepath.Base(opts.Filename)
 	}
-	return emit(s, filepath.ToSlash(source))
+	return emit(s, filepath.ToSlash(source), opts.Version)
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -51,7 +69,8 @@ func Load(src []byte, opts Options) (*Schema, error) {
 	d := &diags{file: opts.Filename}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
-		d.add(yamlErrorPos(err), "invalid YAML: %s", yamlMessage(err))
+		p, msg := yamlProblem(src, err)
+		d.add(p, "invalid YAML: %s", msg)
 		return nil, d.err()
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 || (doc.Content[0].Kind == yaml.ScalarNode && doc.Content[0].Tag == "!!null") {
@@ -65,11 +84,59 @@ func Load(src []byte, opts Options) (*Schema, error) {
 	if dir == "" {
 		dir = filepath.Dir(opts.Filename)
 	}
-	l.resolveTypes(s, dir)
+	l.resolveTypes(s, dir, opts.output())
 	if err := d.err(); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// yamlProblem places a YAML syntax error where the user can see it: the
+// parser names tabs only as "a character that cannot start any token", and
+// reports a line indented to no enclosing level at the start of the
+// mapping it was in.
+func yamlProblem(src []byte, err error) (Pos, string) {
+	p, msg := yamlErrorPos(err), yamlMessage(err)
+	lines := strings.Split(string(src), "\n")
+	for i, line := range lines {
+		lead := line[:len(line)-len(strings.TrimLeft(line, " \t"))]
+		if col := strings.IndexByte(lead, '\t'); col >= 0 && strings.TrimSpace(line) != "" && strings.Contains(msg, "cannot start any token") {
+			return Pos{i + 1, col + 1}, "tabs cannot indent YAML; use spaces"
+		}
+	}
+	if strings.HasPrefix(msg, "did not find expected key") {
+		if bad, ok := badDedent(lines, p.Line); ok {
+			return bad, msg + " (this line is indented to no enclosing level)"
+		}
+	}
+	return p, msg
+}
+
+// badDedent finds the first line from line `from` on that is indented
+// less than the line before it, but not as far as any enclosing line.
+func badDedent(lines []string, from int) (Pos, bool) {
+	var open []int // indentations of the enclosing lines
+	for i, line := range lines {
+		text := strings.TrimLeft(line, " ")
+		if text == "" || text[0] == '#' {
+			continue
+		}
+		indent := len(line) - len(text)
+		prev := -1
+		if len(open) > 0 {
+			prev = open[len(open)-1]
+		}
+		for len(open) > 0 && open[len(open)-1] > indent {
+			open = open[:len(open)-1]
+		}
+		if i+1 >= from && indent < prev && (len(open) == 0 || open[len(open)-1] != indent) {
+			return Pos{i + 1, indent + 1}, true
+		}
+		if len(open) == 0 || open[len(open)-1] != indent {
+			open = append(open, indent)
+		}
+	}
+	return Pos{}, false
 }
 
 func yamlErrorPos(err error) Pos {

@@ -33,7 +33,8 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			opts := Options{Filename: "testdata/" + name + ".yaml", Source: "../../testdata/" + name + ".yaml", Dir: "."}
+			opts := Options{Filename: "testdata/" + name + ".yaml", Source: "../../testdata/" + name + ".yaml", Dir: ".",
+				Output: filepath.Join("..", "golden", name, name+"_gen.go")}
 			out, err := Generate(src, opts)
 			if strings.HasPrefix(name, "bad_") {
 				bad++

@@ -77,6 +77,21 @@ func mappingSchema(name string) obj {
 
 // rule is one cross-field rule: if the instance matches cond, it must match
 // then.
+// foldPrefix is a pattern matching a string that starts with prefix in any
+// case, as browsers match cookie-name prefixes.
+func foldPrefix(prefix string) string {
+	var b strings.Builder
+	b.WriteString("^")
+	for _, r := range prefix {
+		if u, l := strings.ToUpper(string(r)), strings.ToLower(string(r)); u != l {
+			b.WriteString("[" + u + l + "]")
+		} else {
+			b.WriteRune(r) // _ and -: not special outside a class
+		}
+	}
+	return b.String()
+}
+
 func rule(comment string, cond, then obj) obj {
 	return obj{{"$comment", comment}, {"if", cond}, {"then", then}}
 }
@@ -105,10 +120,10 @@ var mappingRules = map[string]func() []obj{
 			rule("sameSite none needs secure", is("sameSite", "none"), secure),
 			rule("partitioned needs secure", is("partitioned", true), secure),
 			rule("a __Host- cookie needs secure, path / and no domain",
-				obj{{"required", []string{"name"}}, {"properties", obj{{"name", obj{{"pattern", "^__Host-"}}}}}},
+				obj{{"required", []string{"name"}}, {"properties", obj{{"name", obj{{"pattern", foldPrefix("__Host-")}}}}}},
 				obj{{"properties", obj{{"secure", obj{{"const", true}}}, {"path", obj{{"const", "/"}}}, {"domain", obj{{"const", ""}}}}}}),
 			rule("a __Secure- cookie needs secure",
-				obj{{"required", []string{"name"}}, {"properties", obj{{"name", obj{{"pattern", "^__Secure-"}}}}}},
+				obj{{"required", []string{"name"}}, {"properties", obj{{"name", obj{{"pattern", foldPrefix("__Secure-")}}}}}},
 				secure),
 		}
 	},
@@ -173,8 +188,14 @@ const (
 	zeroDuration    = `^\+?(0+[hms])+$`
 	// goDurationPattern is any time.ParseDuration input.
 	goDurationPattern = `^[-+]?(0|(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$`
-	// cookieNamePattern is an RFC 6265 token (validCookieName).
-	cookieNamePattern = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"
+	// cookieNamePattern is an RFC 6265 token; cookiePathPattern and
+	// cookieDomainPattern are runtime.CheckCookie's path and domain rules
+	// (the domain pattern also lets through an all-digit name that is not
+	// an IPv4 address, and one over 255 bytes; the loader refuses those).
+	cookieNamePattern   = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"
+	cookiePathPattern   = `^(/[!-+\--:<-~]*)?$`
+	cookieDomainPattern = `^(\.?` + domainLabel + `(\.` + domainLabel + `)*\.?)?$`
+	domainLabel         = `[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?`
 	// redirectPattern is a path with one leading / and no backslash or
 	// control character (runtime.SafeRedirect); redirectEncoded matches
 	// the same problems percent-encoded once.
@@ -187,9 +208,9 @@ const (
 )
 
 // typePattern is the syntax parseType accepts: []T and map[string]T around
-// a basic type or import/path.Name.
+// a basic type, import/path.Name, or Name (a type of the generated package).
 func typePattern() string {
-	return `^\s*((\[\]|map\[\s*string\s*\])\s*)*(` + strings.Join(basicTypes, "|") + `|[^\s\[\]*]+\.[A-Z][A-Za-z0-9_]*)\s*$`
+	return `^\s*((\[\]|map\[\s*string\s*\])\s*)*(` + strings.Join(basicTypes, "|") + `|([^\s\[\]*]+\.)?[A-Z][A-Za-z0-9_]*)\s*$`
 }
 
 // definitions are the shared definitions the mappings refer to.
@@ -205,6 +226,9 @@ func definitions() obj {
 		{"sessions", obj{{"type", "object"}, {"minProperties", 1},
 			{"propertyNames", obj{{"$ref", "#/$defs/name"}, {"description", "A session's name: its first letter or digit is a letter."}}},
 			{"additionalProperties", ref("session")}}},
+		{"cookies", obj{{"type", "object"},
+			{"propertyNames", obj{{"$ref", "#/$defs/name"}, {"description", "A standalone cookie's name: its first letter or digit is a letter."}}},
+			{"additionalProperties", ref("standaloneCookie")}}},
 		{"keys", obj{{"type", "object"},
 			{"propertyNames", obj{{"$ref", "#/$defs/name"}, {"not", obj{{"pattern", "^__(flash|sg)_"}}},
 				{"description", "A key's name, the key in the session's JSON data: its first letter or digit is a letter; __flash_ and __sg_ are reserved."}}},

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sessiongen/sessiongen/runtime"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -15,8 +16,11 @@ import (
 type Schema struct {
 	Package  string
 	Sessions []*Session
-	Scope    *Scope      // the package block: every package-level identifier
-	Codecs   []*CodecVar // the codec variables of the key types (codec.go)
+	Cookies  []*StandaloneCookie // the cookies section (cookies.go)
+	Scope    *Scope              // the package block: every package-level identifier
+	PkgPath  string              // the generated package's import path, when it was loaded
+	Imports  map[string]string   // package name by import path, of the named types' packages
+	Codecs   []*CodecVar         // the codec variables of the key types (codec.go)
 }
 
 // A Session is one session of the schema: a cookie, its keys and flash keys.
@@ -37,18 +41,10 @@ type Session struct {
 	StorageMethods  *Scope // of the XStorage type
 }
 
-// A Cookie holds the cookie attributes with the schema's defaults applied.
-type Cookie struct {
-	Name        string
-	Path        string
-	Domain      string
-	SameSite    string
-	HTTPOnly    bool
-	Secure      bool
-	Partitioned bool
-	Priority    string
-	MaxAge      time.Duration
-}
+// A Cookie holds the cookie attributes with the schema's defaults applied:
+// the runtime's own type, so that the generator checks what NewStorage
+// will check.
+type Cookie = runtime.CookieOptions
 
 // A Key is one session key or flash key.
 type Key struct {
@@ -67,9 +63,9 @@ type Key struct {
 // fields lists the fields each mapping accepts, in the order they are
 // documented.
 var (
-	topFields     = []string{"package", "sessions"}
+	topFields     = []string{"package", "sessions", "cookies"}
 	sessionFields = []string{"doc", "storage", "encrypt", "cookie", "idleTimeout", "absoluteTimeout", "keys", "flash"}
-	cookieFields  = []string{"name", "path", "domain", "sameSite", "httpOnly", "secure", "maxAge", "partitioned", "priority"}
+	cookieFields  = []string{"name", "path", "domain", "sameSite", "httpOnly", "secure", "maxAge", "partitioned", "priority", "rolling"}
 	keyFields     = []string{"type", "default", "doc", "index", "require"}
 	flashFields   = []string{"type", "doc"}
 )
@@ -96,7 +92,11 @@ func (l *loader) mapping(n *yaml.Node, what string, allowed []string) (map[strin
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if allowed != nil && !slices.Contains(allowed, k.Value) {
-			l.d.add(pos(k), "%s: unknown field %q (want one of: %s)", what, k.Value, strings.Join(allowed, ", "))
+			l.d.add(pos(k), "%s: unknown field %q%s", what, k.Value, unknownField(k.Value, allowed))
+			continue
+		}
+		if first := keyNode(fields, k.Value); first != nil {
+			l.d.add(pos(k), "%s: duplicate key %q (first at %d:%d)", what, k.Value, first.Line, first.Column)
 			continue
 		}
 		fields[k.Value] = v
@@ -104,6 +104,15 @@ func (l *loader) mapping(n *yaml.Node, what string, allowed []string) (map[strin
 		order = append(order, k.Value)
 	}
 	return fields, order
+}
+
+// unknownField is the reason a field is not allowed: the allowed field it
+// nearly spells (in any case, or within two edits), or all of them.
+func unknownField(name string, allowed []string) string {
+	if hint := suggest(name, allowed, ""); hint != "" {
+		return hint
+	}
+	return " (want one of: " + strings.Join(allowed, ", ") + ")"
 }
 
 func keyNode(fields map[string]*yaml.Node, name string) *yaml.Node { return fields["\x00key:"+name] }
@@ -192,6 +201,9 @@ func (l *loader) load(doc *yaml.Node) *Schema {
 	for _, name := range order {
 		s.Sessions = append(s.Sessions, l.session(name, keyNode(sessions, name), sessions[name]))
 	}
+	if n := top["cookies"]; n != nil {
+		l.loadCookies(s, n)
+	}
 	return s
 }
 
@@ -246,10 +258,17 @@ func (l *loader) session(name string, kn, n *yaml.Node) *Session {
 	return sess
 }
 
-// cookie decodes the cookie mapping with the defaults of DESIGN.md: name
-// __session, path /, SameSite Lax, HttpOnly and Secure on.
+// cookie decodes the cookie mapping over the runtime's defaults
+// (runtime.DefaultCookieOptions: name __session, path /, SameSite Lax,
+// HttpOnly and Secure on).
 func (l *loader) cookie(what string, n *yaml.Node) Cookie {
-	c := Cookie{Name: "__session", Path: "/", SameSite: "lax", HTTPOnly: true, Secure: true}
+	return l.cookieNamed(what, n, runtime.DefaultCookieOptions().Name)
+}
+
+// cookieNamed is cookie with another default name.
+func (l *loader) cookieNamed(what string, n *yaml.Node, name string) Cookie {
+	c := runtime.DefaultCookieOptions()
+	c.Name = name
 	if n == nil {
 		return c
 	}
@@ -277,6 +296,7 @@ func (l *loader) cookie(what string, n *yaml.Node) Cookie {
 	boolField("httpOnly", &c.HTTPOnly)
 	boolField("secure", &c.Secure)
 	boolField("partitioned", &c.Partitioned)
+	boolField("rolling", &c.Rolling)
 	if v := f["maxAge"]; v != nil {
 		c.MaxAge, _ = l.duration(v, what+": maxAge")
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -30,6 +31,7 @@ type Type struct {
 	Src  string // as written
 	err  string // why it does not parse
 
+	resolved  types.Type // a named type from a loaded package, for TypeScript shapes (ts.go)
 	codec     namedCodec // a named type of a loaded package: how it is encoded (codec.go)
 	basicCtor string     // for namedBasic: the runtime constructor (StringOf, …)
 	codecVar  string     // a key's composite or named type: its codec variable
@@ -66,8 +68,8 @@ func parseType(src string) *Type {
 		t.err = "functions cannot round-trip through JSON"
 	case s == "complex64" || s == "complex128":
 		t.err = "complex numbers cannot round-trip through JSON"
-	case s == "any" || s == "interface{}":
-		t.err = "untyped values are not supported: name a concrete type (encoding/json.RawMessage keeps raw JSON)"
+	case s == "any" || s == "interface{}" || s == "error":
+		t.err = noInterfaces + " (name a concrete type; encoding/json.RawMessage keeps raw JSON)"
 	case slices.Contains(basicTypes, s):
 		t.Kind, t.Name = Basic, s
 	case strings.Contains(s, "."):
@@ -78,11 +80,10 @@ func parseType(src string) *Type {
 		}
 	case s == "":
 		t.err = "empty type"
+	case token.IsIdentifier(s) && token.IsExported(s):
+		t.Kind, t.Name = Named, s // a type of the generated package; Path is set when it is loaded
 	default:
 		t.err = "unknown type" + suggest(s, basicTypes, "")
-		if token.IsIdentifier(s) && token.IsExported(s) {
-			t.err = "unknown type: a named type needs its import path (e.g. github.com/acme/shop/cart." + s + ")"
-		}
 	}
 	return t
 }
@@ -120,31 +121,70 @@ func namedPaths(t *Type, into map[string]bool) {
 
 // resolver checks named types against loaded packages.
 type resolver struct {
-	pkgs map[string]*packages.Package
+	pkgs   map[string]*packages.Package
+	self   *packages.Package // the generated package
+	output string            // the generated file's absolute path
 }
 
 // loadPackages loads the named packages from dir's module, once, with
-// types only. It is called only when the schema names a package.
-func loadPackages(dir string, paths map[string]bool) (*resolver, error) {
-	list := make([]string, 0, len(paths))
-	for p := range paths {
-		list = append(list, p)
+// types, and the generated package (the directory of output). It is called
+// only when the schema names a type of a package.
+func loadPackages(dir, output, pkgName string, paths map[string]bool) (*resolver, error) {
+	outDir, err := filepath.Abs(filepath.Dir(output))
+	if err != nil {
+		return nil, err
 	}
-	slices.Sort(list)
-	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedTypes, Dir: dir}
+	list := []string{outDir}
+	for p := range paths {
+		if p != "" {
+			list = append(list, p)
+		}
+	}
+	slices.Sort(list[1:])
+	absOut, _ := filepath.Abs(output)
+	// The generated package is type-checked from source (NeedSyntax), so
+	// that a stale or broken generated file costs only type errors, which
+	// are tolerated: its other files still give their types.
+	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedFiles | packages.NeedTypes | packages.NeedSyntax, Dir: dir}
 	pkgs, err := packages.Load(cfg, list...)
 	if err != nil {
 		return nil, err
 	}
-	r := &resolver{pkgs: make(map[string]*packages.Package)}
+	r := &resolver{pkgs: make(map[string]*packages.Package), output: absOut}
 	for _, p := range pkgs {
+		// The generated package is the one in outDir, or, when that has no
+		// Go files yet, the one that was not asked for by import path.
+		if samePath(p, outDir) || (!paths[p.PkgPath] && r.self == nil) {
+			r.self = p
+		}
 		r.pkgs[p.PkgPath] = p
 	}
 	return r, nil
 }
 
-// check returns why a named type cannot be used, or "".
+// samePath reports whether p is the package in dir.
+func samePath(p *packages.Package, dir string) bool {
+	for _, f := range append(slices.Clip(p.GoFiles), p.OtherFiles...) {
+		return filepath.Dir(f) == dir
+	}
+	return false
+}
+
+// selfPath returns the generated package's import path, or "".
+func (r *resolver) selfPath() string {
+	if r.self == nil {
+		return ""
+	}
+	return r.self.PkgPath
+}
+
+// check returns why a named type cannot be used, or "". A type of the
+// generated package (bare or by its import path) is looked up in the
+// package's other files, which may not compile yet.
 func (r *resolver) check(t *Type) string {
+	if t.Path == "" || t.Path == r.selfPath() {
+		return r.checkSelf(t)
+	}
 	p := r.pkgs[t.Path]
 	if p == nil || len(p.Errors) > 0 || p.Types == nil {
 		msg := "cannot load package " + t.Path
@@ -154,10 +194,56 @@ func (r *resolver) check(t *Type) string {
 		}
 		return msg
 	}
-	obj := p.Types.Scope().Lookup(t.Name)
+	if r.selfPath() != "" && importsPkg(p.Types, r.selfPath(), map[*types.Package]bool{}) {
+		return fmt.Sprintf("package %s imports the generated package %s: importing it back would be an import cycle (move the type, or generate into another package)", t.Path, r.selfPath())
+	}
+	return r.checkIn(p.Types, t, t.Path+".")
+}
+
+// checkSelf checks a type of the generated package and sets its Path.
+func (r *resolver) checkSelf(t *Type) string {
+	if r.self == nil || r.self.Types == nil {
+		return "cannot load the generated package to find " + t.Name
+	}
+	t.Path = r.self.PkgPath
+	if obj := r.self.Types.Scope().Lookup(t.Name); obj != nil && r.self.Fset.Position(obj.Pos()).Filename == r.output {
+		return t.Name + " is declared by the generated file itself, not by the package's own code"
+	}
+	return r.checkIn(r.self.Types, t, "")
+}
+
+// importsPkg reports whether p imports path, directly or not, as far as its
+// type information tells.
+func importsPkg(p *types.Package, path string, seen map[*types.Package]bool) bool {
+	if seen[p] {
+		return false
+	}
+	seen[p] = true
+	for _, q := range p.Imports() {
+		if q.Path() == path || importsPkg(q, path, seen) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkIn checks the type t names in package p.
+func (r *resolver) checkIn(p *types.Package, t *Type, prefix string) string {
+	obj := p.Scope().Lookup(t.Name)
 	tn, ok := obj.(*types.TypeName)
+	if ok {
+		t.resolved = tn.Type()
+	}
 	if !ok {
-		return fmt.Sprintf("package %s has no type %s%s", t.Path, t.Name, suggest(t.Name, exportedTypes(p.Types), t.Path+"."))
+		where := "package " + p.Path()
+		if prefix == "" {
+			where = "the generated package " + p.Path()
+		}
+		msg := fmt.Sprintf("%s has no type %s%s", where, t.Name, suggest(t.Name, exportedTypes(p), prefix))
+		if prefix == "" {
+			msg += " (a type of another package needs its import path, e.g. github.com/acme/shop/cart." + t.Name + ")"
+		}
+		return msg
 	}
 	if named, ok := tn.Type().(*types.Named); ok && named.TypeParams().Len() > 0 {
 		return "generic types are not supported"
@@ -179,12 +265,18 @@ func exportedTypes(p *types.Package) []string {
 	return names
 }
 
+// noInterfaces is why an interface type is refused.
+const noInterfaces = "interfaces are not supported: the value could not be decoded back"
+
 // jsonProblem reports why encoding/json cannot round-trip t, or "".
 func jsonProblem(t types.Type, seen map[types.Type]bool) string {
 	if seen[t] {
 		return ""
 	}
 	seen[t] = true
+	if lock := lockPath(t, map[types.Type]bool{}); lock != "" {
+		return "it holds a lock (" + lock + "): session values are copied, and go vet's copylocks check refuses copying a lock"
+	}
 	if hasMethods(t, "MarshalJSON", "UnmarshalJSON") || hasMethods(t, "MarshalText", "UnmarshalText") {
 		return ""
 	}
@@ -201,9 +293,7 @@ func jsonProblem(t types.Type, seen map[types.Type]bool) string {
 	case *types.Signature:
 		return "functions are not JSON"
 	case *types.Interface:
-		if !u.Empty() {
-			return "a non-empty interface cannot be decoded from JSON"
-		}
+		return noInterfaces
 	case *types.Pointer:
 		return jsonProblem(u.Elem(), seen)
 	case *types.Slice:
@@ -224,8 +314,11 @@ func jsonProblem(t types.Type, seen map[types.Type]bool) string {
 func structProblem(s *types.Struct, seen map[types.Type]bool) string {
 	for i := range s.NumFields() {
 		f := s.Field(i)
-		if (!f.Exported() && !f.Embedded()) || strings.HasPrefix(s.Tag(i), `json:"-"`) {
+		if strings.HasPrefix(s.Tag(i), `json:"-"`) {
 			continue
+		}
+		if !f.Exported() && !f.Embedded() {
+			return "field " + f.Name() + " is unexported, so JSON drops it (give the type MarshalJSON and UnmarshalJSON methods)"
 		}
 		if why := jsonProblem(f.Type(), seen); why != "" {
 			return "field " + f.Name() + ": " + why
@@ -273,4 +366,33 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// lockPath follows go vet's copylocks rule: it returns the lock t holds by
+// value (a type whose pointer has Lock and Unlock methods, as sync.Mutex,
+// or a struct field or array element that is one), or "".
+func lockPath(t types.Type, seen map[types.Type]bool) string {
+	if seen[t] {
+		return ""
+	}
+	seen[t] = true
+	if _, ok := t.Underlying().(*types.Interface); ok {
+		return ""
+	}
+	ptr := types.NewMethodSet(types.NewPointer(t))
+	val := types.NewMethodSet(t)
+	if ptr.Lookup(nil, "Lock") != nil && ptr.Lookup(nil, "Unlock") != nil && val.Lookup(nil, "Lock") == nil {
+		return t.String()
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Struct:
+		for i := range u.NumFields() {
+			if p := lockPath(u.Field(i).Type(), seen); p != "" {
+				return p
+			}
+		}
+	case *types.Array:
+		return lockPath(u.Elem(), seen)
+	}
+	return ""
 }

@@ -1,83 +1,43 @@
 package generator
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/sessiongen/sessiongen/runtime"
 	"go.yaml.in/yaml/v3"
 )
 
-// checkCookie applies the cookie rules browsers and React Router enforce.
-// f holds the cookie's YAML fields, for positions; a rule about a default
-// value points at the cookie mapping's first field.
+// checkCookie reports the cookie rules c breaks, as runtime.CheckCookie
+// (the rules NewStorage applies) finds them, each at the first of its
+// fields that the schema sets; f holds the cookie's YAML fields. A rule
+// about a default value points at the cookie mapping's first field.
 func (l *loader) checkCookie(what string, c Cookie, f map[string]*yaml.Node) {
-	at := func(names ...string) Pos {
-		for _, n := range names {
-			if v := f[n]; v != nil {
-				return pos(v)
-			}
-		}
-		for _, v := range f {
-			return pos(v) // any field: the cookie mapping is there
-		}
-		return Pos{1, 1}
-	}
-	if !validCookieName(c.Name) {
-		l.d.add(at("name"), "%s: name %q is not a valid cookie name (letters, digits and !#$%%&'*+-.^_`|~ only)", what, c.Name)
-	}
-	if c.Path != "" && !strings.HasPrefix(c.Path, "/") {
-		l.d.add(at("path"), "%s: path %q must start with /", what, c.Path)
-	}
-	if strings.ContainsAny(c.Path, ";\r\n") || strings.ContainsAny(c.Domain, "; \t\r\n/") {
-		l.d.add(at("path", "domain"), "%s: path and domain may not contain ';', spaces, '/' (domain) or line breaks", what)
-	}
-	switch c.SameSite {
-	case "lax", "strict", "none":
-	default:
-		l.d.add(at("sameSite"), "%s: unknown sameSite %q (want lax, strict or none)", what, c.SameSite)
-	}
-	switch c.Priority {
-	case "", "low", "medium", "high":
-	default:
-		l.d.add(at("priority"), "%s: unknown priority %q (want low, medium or high)", what, c.Priority)
-	}
-	if c.SameSite == "none" && !c.Secure {
-		l.d.add(at("secure", "sameSite"), "%s: sameSite none needs secure: true (browsers refuse the cookie otherwise)", what)
-	}
-	if c.Partitioned && !c.Secure {
-		l.d.add(at("secure", "partitioned"), "%s: partitioned needs secure: true", what)
-	}
-	if strings.HasPrefix(c.Name, "__Host-") {
-		if !c.Secure {
-			l.d.add(at("secure", "name"), "%s: a __Host- cookie needs secure: true", what)
-		}
-		if c.Path != "/" {
-			l.d.add(at("path", "name"), "%s: a __Host- cookie needs path: /", what)
-		}
-		if c.Domain != "" {
-			l.d.add(at("domain"), "%s: a __Host- cookie may not have a domain", what)
-		}
-	}
-	if strings.HasPrefix(c.Name, "__Secure-") && !c.Secure {
-		l.d.add(at("secure", "name"), "%s: a __Secure- cookie needs secure: true", what)
+	for _, p := range runtime.CheckCookie(c) {
+		l.d.add(fieldPos(f, p.Fields), "%s: %s", what, p.Msg)
 	}
 }
 
-// validCookieName reports whether name is an RFC 6265 token.
-func validCookieName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?={}`, c) >= 0 {
-			return false
+// fieldPos returns the position of the first of names that f holds, else
+// of the mapping's first field.
+func fieldPos(f map[string]*yaml.Node, names []string) Pos {
+	for _, n := range names {
+		if v := f[n]; v != nil {
+			return pos(v)
 		}
 	}
-	return true
+	first := Pos{1, 1}
+	for _, v := range f {
+		if p := pos(v); first == (Pos{1, 1}) || p.Line < first.Line || p.Line == first.Line && p.Col < first.Col {
+			first = p
+		}
+	}
+	return first
 }
 
 // checkSchema applies the rules that span sessions and keys: Go name
@@ -93,6 +53,7 @@ func (l *loader) checkSchema(s *Schema) {
 		}
 		l.checkKeys(sess)
 	}
+	l.checkCookies(s, cookieNames)
 	l.declare(s)
 }
 
@@ -200,8 +161,14 @@ func (l *loader) defaultValue(what, kind string, k *Key, n *yaml.Node) any {
 		}
 		return b
 	case strings.HasPrefix(t.Name, "float"):
-		f, err := strconv.ParseFloat(n.Value, 64)
-		if err != nil {
+		f, err := strconv.ParseFloat(n.Value, bitSize(t.Name))
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			err = strconv.ErrRange
+		}
+		switch {
+		case errors.Is(err, strconv.ErrRange):
+			return bad("a finite number in the range of " + t.Name)
+		case err != nil:
 			return bad("a number")
 		}
 		return f
@@ -234,7 +201,7 @@ func bitSize(name string) int {
 		return 8
 	case "int16", "uint16":
 		return 16
-	case "int32", "uint32", "rune":
+	case "int32", "uint32", "rune", "float32":
 		return 32
 	}
 	return 64
@@ -242,7 +209,7 @@ func bitSize(name string) int {
 
 // resolveTypes loads the packages that the schema's named types come from,
 // only when there are any, and checks each type.
-func (l *loader) resolveTypes(s *Schema, dir string) {
+func (l *loader) resolveTypes(s *Schema, dir, output string) {
 	paths := map[string]bool{}
 	type sessionKey struct {
 		what string
@@ -257,21 +224,38 @@ func (l *loader) resolveTypes(s *Schema, dir string) {
 			}
 		}
 	}
+	for _, c := range s.Cookies {
+		if k := c.Value; k.Type != nil && k.Type.firstErr() == "" {
+			namedPaths(k.Type, paths)
+			all = append(all, sessionKey{"cookies", k})
+		}
+	}
 	if len(paths) == 0 {
 		return
 	}
-	r, err := loadPackages(dir, paths)
+	r, err := loadPackages(dir, output, s.Package, paths)
 	if err != nil {
 		l.d.add(Pos{1, 1}, "cannot load packages: %v", err)
 		return
+	}
+	s.PkgPath = r.selfPath()
+	s.Imports = map[string]string{}
+	for path := range paths {
+		if p := r.pkgs[path]; p != nil && p.Name != "" && path != s.PkgPath {
+			s.Imports[path] = p.Name
+		}
 	}
 	for _, sk := range all {
 		sk.k.Type.walk(func(t *Type) {
 			if t.Kind != Named || builtinNamed[t.Path+"."+t.Name] {
 				return
 			}
+			src := t.Name
+			if t.Path != "" {
+				src = t.Path + "." + t.Name
+			}
 			if msg := r.check(t); msg != "" {
-				l.d.add(sk.k.TypePos, "%s: key %q: type %q: %s", sk.what, sk.k.Name, t.Path+"."+t.Name, msg)
+				l.d.add(sk.k.TypePos, "%s: key %q: type %q: %s", sk.what, sk.k.Name, src, msg)
 			}
 		})
 	}

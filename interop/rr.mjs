@@ -5,7 +5,7 @@
 // Set-Cookie string and every session read comes from react-router itself.
 //
 // Request fields:
-//   op            "commit" | "read" | "destroy" | "version"
+//   op            "commit" | "read" | "destroy" | "version" | "cookie"
 //   secrets       the cookie's secrets (the first signs)
 //   cookie        react-router cookie options (name, path, domain, sameSite,
 //                 httpOnly, secure, partitioned, priority, maxAge, expires);
@@ -24,10 +24,16 @@
 // "json": JSON.stringify(final data), "results": [...], "setCookie": "..."}
 // where each "get" result is the JSON.stringify of the value (null when
 // undefined) and each "has" result a boolean; or {"error": "message"}.
+//
+// The "cookie" op runs a standalone createCookie(cookie.name, {...cookie,
+// secrets}) (no secrets: unsigned): it serializes each JSON text of
+// "serialize" (with commitOptions) and parses each Cookie header of "parse",
+// answering {"setCookies": [...], "parsed": [JSON.stringify(result)]}
+// (a missing result, undefined, is {"$undefined": true}).
 
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { createCookieSessionStorage } from "react-router";
+import { createCookie, createCookieSessionStorage } from "react-router";
 
 const version = JSON.parse(
   readFileSync(new URL("./node_modules/react-router/package.json", import.meta.url), "utf8"),
@@ -67,8 +73,24 @@ function commitOptions(o) {
   return out;
 }
 
+async function standalone(req) {
+  const options = cookieOptions(req);
+  const cookie = createCookie(options.name, options);
+  const setCookies = [];
+  for (const text of req.serialize ?? []) {
+    setCookies.push(await cookie.serialize(JSON.parse(text), commitOptions(req.commitOptions)));
+  }
+  const parsed = [];
+  for (const header of req.parse ?? []) {
+    const v = await cookie.parse(header);
+    parsed.push(v === undefined ? { $undefined: true } : JSON.stringify(v));
+  }
+  return { setCookies, parsed };
+}
+
 async function handle(req) {
   if (req.op === "version") return { version, node: process.version };
+  if (req.op === "cookie") return standalone(req);
   const storage = createCookieSessionStorage({ cookie: cookieOptions(req) });
   const session = await storage.getSession(req.cookieHeader ?? null);
   const readJson = JSON.stringify(session.data);

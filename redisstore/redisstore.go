@@ -8,40 +8,98 @@
 //	st := redisstore.New(rdb, redisstore.Options{})
 //	storage, err := sessions.NewUserStorage(sessions.Config{Secrets: secrets, Store: st})
 //
+// It works the same over a standalone Redis, a primary behind Sentinel
+// (redis.NewFailoverClient) and Redis Cluster (redis.NewClusterClient):
+//
+//	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{"10.0.0.1:7000", "10.0.0.2:7000"}})
+//	st := redisstore.New(rdb, redisstore.Options{})
+//
 // # Layout
 //
 // A session is one Redis hash, <prefix>s:<id>, with one field per session
 // key ("k:<key>", whose value is "<n>:<JSON>": n records the key's place,
-// so that keys come back in the order JavaScript would keep them) and two
-// bookkeeping fields ("m:seq", "m:owner"). A session with an owner (the
-// schema's `index: true` key) is a member of the set <prefix>o:<owner>.
+// so that keys come back in the order JavaScript would keep them) and
+// bookkeeping fields ("m:seq"; "m:owner", "m:otok" and "m:oexp" for the
+// owner index). The owner index of owner o is one hash, <prefix>i:<o>,
+// with a field per session id whose value is "<token>:<ms>": the token
+// that session got when it was given this owner, and a time after which
+// the entry may be dropped if its session is gone. (Earlier versions kept
+// a set, <prefix>o:<o>, which is no longer read and expires by itself; a
+// session from then is entered in the new index on its next update.)
+//
+// Every command and script touches one key only, so on a cluster the
+// sessions spread over all slots (their ids are random), any owner name
+// works (braces in it are only a hash tag of that one key), and no command
+// can fail with CROSSSLOT. A Prefix containing a hash tag ("{app}:") would
+// put every key in one slot; keep braces out of it on a cluster.
 //
 // # Expiry
 //
-// Native: each hash gets PEXPIREAT at the session's expiry (PERSIST when it
-// has none), so Redis deletes expired sessions itself and no sweep is
-// needed. Expiry follows the Redis server's clock. An owner set expires
-// with the latest of its sessions; members that outlive their session are
-// skipped and removed by IDsByOwner and DeleteByOwner.
+// Native: each session hash gets PEXPIREAT at the session's expiry
+// (PERSIST when it has none), so Redis deletes expired sessions itself and
+// no sweep is needed. Expiry follows the Redis server's clock. An owner
+// index outlives every session in it: an update that moves a session's
+// expiry past the index's (m:oexp) first extends the index, to twice the
+// session's remaining life, so that this extra round trip is rare. Entries
+// of sessions that are gone are dropped by IDsByOwner and DeleteByOwner.
 //
-// # Concurrency
+// # Concurrency and atomicity
 //
-// Create, Update, Delete and the owner operations are Lua scripts, so each
-// is atomic: Update applies only what a request changed (runtime.Patch:
-// HSET of the set keys, HDEL of the removed ones, the new expiry and the
-// owner index) and returns runtime.ErrNotFound, writing nothing, when the
-// session is missing or expired. Concurrent requests that change different
-// keys of one session all persist; two that set the same key: the last
-// write wins. Read is one MULTI (HGETALL and PEXPIRETIME).
+// Create, Read, Update and Delete of one session are each one atomic
+// command or Lua script on the session's hash: Update applies only what a
+// request changed (runtime.Patch: HSET of the set keys, HDEL of the
+// removed ones, the new expiry) and returns runtime.ErrNotFound, writing
+// nothing, when the session is missing, expired, deleted or revoked, so a
+// request that read a session before its logout or revocation cannot
+// bring it back. Concurrent requests that change different keys of one
+// session all persist; two that set the same key: the last write wins.
+// Read is one MULTI (HGETALL and PEXPIRETIME) on the one key.
 //
-// The scripts touch the owner sets of the session they change, whose names
-// they compute, so the store needs a single Redis (standalone, or a primary
-// behind Sentinel), not Redis Cluster.
+// The owner index is not atomic with the sessions, since on a cluster it
+// lives in another slot. It is kept safe by order: a session's entry is
+// written to the owner's index before the session gets that owner, and
+// removed only after the session has lost that owner or is gone, and only
+// while it holds the token that session was given (so a concurrent change
+// of owner cannot remove a newer entry). The index thus always lists every
+// session of its owner, and may list a few that are not (those it skips).
+// DeleteByOwner reads the index, then deletes each listed session that
+// still has that owner: a session that gets the owner while DeleteByOwner
+// runs (a login at the same moment) may survive it, as if it had logged
+// in just after; every session that had the owner when DeleteByOwner
+// started, and kept it, is gone when it returns. If a master is down, it
+// returns the error and how many it deleted on the others. Giving a
+// session an owner (a login) costs one more round trip than a plain
+// update, and Delete of a session with an owner one more (its index
+// entry).
 //
-// When Redis is unreachable every method returns the client's error, which
-// runtime.Storage passes on as a *runtime.StoreError: a session never reads
-// as empty because Redis was down. Configure the client's timeouts
-// (DialTimeout, ReadTimeout, MaxRetries) for how long a request may wait.
+// # Outages and failover
+//
+// When Redis (or the cluster master of a session's slot) is unreachable,
+// every method returns the client's error, which runtime.Storage passes on
+// as a *runtime.StoreError: a session never reads as empty because Redis
+// was down. Configure the client's timeouts (DialTimeout, ReadTimeout,
+// MaxRetries, and on a cluster MaxRedirects) for how long a request may
+// wait. On a cluster, sessions in the slots of a master that is down fail
+// until it is back or its replica has taken over (after the cluster's
+// cluster-node-timeout); with cluster-require-full-coverage yes (Redis's
+// default) every request fails from when the cluster has noticed (about
+// that timeout) until then. After such a failure the store
+// has the cluster client reload its slot map, so requests reach the new
+// master at once rather than after the client's
+// ClusterStateReloadInterval. (Tests: with a node timeout of one second,
+// the replica took over about 2 s after its master was killed, and commits
+// succeeded again within about 4 s.) Replication is asynchronous, so
+// a failover may lose the last writes that the old master acknowledged
+// but had not yet sent to its replica: such a session then reads as it was
+// a moment before (a key set just before reverts, a logout or revocation
+// just before may be undone, a session just created may be missing and
+// the browser gets a new one). If the lost write was a logout, a
+// revocation or a change of owner while the removal of the index entry,
+// on another master, was kept, the revived session is missing from its
+// owner's index and a later revocation of that owner does not find it.
+// It never reads as another session's data.
+// A restarted master with an append-only file (appendfsync always) keeps
+// everything it acknowledged.
 package redisstore
 
 import (
@@ -50,6 +108,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"slices"
 	"strconv"
 	"strings"
@@ -70,36 +130,45 @@ type Options struct {
 // any number of app instances may share one Redis through their own
 // clients.
 type Store struct {
-	rdb    redis.UniversalClient
-	prefix string
+	rdb     redis.UniversalClient
+	prefix  string
+	cluster *redis.ClusterClient // rdb, when it is one
 }
 
-// New returns a Store over rdb.
+// New returns a Store over rdb: a *redis.Client, a *redis.Client from
+// redis.NewFailoverClient (Sentinel) or a *redis.ClusterClient.
 func New(rdb redis.UniversalClient, o Options) *Store {
 	if o.Prefix == "" {
 		o.Prefix = "sessiongen:"
 	}
-	return &Store{rdb: rdb, prefix: o.Prefix}
+	cluster, _ := rdb.(*redis.ClusterClient)
+	return &Store{rdb: rdb, prefix: o.Prefix, cluster: cluster}
+}
+
+// noticeFailure makes a cluster client reload its slot map (in the
+// background) after a failure to reach a server: go-redis
+// keeps sending a dead master's slots to it until a MOVED reply or its
+// ClusterStateReloadInterval (a minute by default), so without this the
+// sessions of a master that failed over would fail for that long after its
+// replica took over.
+func (s *Store) noticeFailure(err error) {
+	if s.cluster != nil && err != nil && isNetworkFailure(err) {
+		s.cluster.ReloadState(context.Background())
+	}
+}
+
+// isNetworkFailure reports whether err is a failure to reach a server (a
+// refused or broken connection, a timeout), not an answer.
+func isNetworkFailure(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 func (s *Store) key(id string) string         { return s.prefix + "s:" + id }
-func (s *Store) ownerKey(owner string) string { return s.prefix + "o:" + owner }
+func (s *Store) ownerKey(owner string) string { return s.prefix + "i:" + owner }
 
-// luaTouchOwner adds an id to its owner's set and makes the set live at
-// least as long as the session (ARGV-style expiry string, "0" = never).
-const luaTouchOwner = `
-local function touch_owner(set, id, exp)
-  local existed = redis.call('EXISTS', set)
-  redis.call('SADD', set, id)
-  if exp == '0' then
-    redis.call('PERSIST', set)
-    return
-  end
-  local cur = redis.call('PEXPIRETIME', set)
-  if existed == 0 or (cur >= 0 and cur < tonumber(exp)) then
-    redis.call('PEXPIREAT', set, exp)
-  end
-end
+// luaHSetAll sets field/value pairs in chunks (unpack has a stack limit).
+const luaHSetAll = `
 local function hset_all(key, fv)
   for i = 1, #fv, 200 do
     redis.call('HSET', key, unpack(fv, i, math.min(i + 199, #fv)))
@@ -107,9 +176,10 @@ local function hset_all(key, fv)
 end
 `
 
-// create: KEYS[1] session; ARGV: expires ms ("0" never), owner, owner-set
-// prefix, id, then key/value pairs. Returns 0 when the id is taken.
-var createScript = redis.NewScript(luaTouchOwner + `
+// create: KEYS[1] session; ARGV: expires ms ("0" never), owner, owner
+// token, owner index expiry, then key/value pairs. Returns 0 when the id is
+// taken.
+var createScript = redis.NewScript(luaHSetAll + `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 local fv = {}
 local n = 0
@@ -121,21 +191,38 @@ end
 fv[#fv + 1] = 'm:seq'
 fv[#fv + 1] = n
 if ARGV[2] ~= '' then
-  fv[#fv + 1] = 'm:owner'
-  fv[#fv + 1] = ARGV[2]
+  for _, v in ipairs({'m:owner', ARGV[2], 'm:otok', ARGV[3], 'm:oexp', ARGV[4]}) do fv[#fv + 1] = v end
 end
 hset_all(KEYS[1], fv)
 if ARGV[1] ~= '0' then redis.call('PEXPIREAT', KEYS[1], ARGV[1]) end
-if ARGV[2] ~= '' then touch_owner(ARGV[3] .. ARGV[2], ARGV[4], ARGV[1]) end
 return 1
 `)
 
-// update: KEYS[1] session; ARGV: expires ms, owner changed ("1"/"0"), new
-// owner, owner-set prefix, id, number of deleted keys, the deleted keys,
-// then key/value pairs. Returns 0, changing nothing, when the session is
-// missing or expired.
-var updateScript = redis.NewScript(luaTouchOwner + `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+// update: KEYS[1] session; ARGV: 1 expires ms, 2 owner changed ("1"/"0"),
+// 3 the new owner (changed) or the owner whose index the caller extended
+// to ARGV[5] (not changed, "" if none), 4 the new owner's token, 5 owner
+// index expiry, 6 number of deleted keys, the deleted keys, then key/value
+// pairs. Returns {0} when the session is missing or expired, {-1, owner,
+// token} when the owner's index must first be extended, otherwise 1 or,
+// when the owner changed, {1, previous owner, previous token}; only 1 and
+// {1} write anything.
+var updateScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return {0} end
+local cur = redis.call('HMGET', KEYS[1], 'm:owner', 'm:otok', 'm:oexp')
+local owner, otok, oexp = cur[1] or '', cur[2] or '', cur[3] or ''
+if ARGV[2] == '1' then
+  if ARGV[3] == '' then
+    redis.call('HDEL', KEYS[1], 'm:owner', 'm:otok', 'm:oexp')
+  else
+    redis.call('HSET', KEYS[1], 'm:owner', ARGV[3], 'm:otok', ARGV[4], 'm:oexp', ARGV[5])
+  end
+elseif owner ~= '' then
+  local covered = oexp == '0' or (oexp ~= '' and ARGV[1] ~= '0' and tonumber(ARGV[1]) <= tonumber(oexp))
+  if not covered then
+    if ARGV[3] ~= owner then return {-1, owner, otok} end
+    redis.call('HSET', KEYS[1], 'm:oexp', ARGV[5])
+  end
+end
 local i = 7
 for _ = 1, tonumber(ARGV[6]) do
   redis.call('HDEL', KEYS[1], 'k:' .. ARGV[i])
@@ -153,58 +240,19 @@ while i <= #ARGV do
   redis.call('HSET', KEYS[1], f, seq .. ':' .. ARGV[i + 1])
   i = i + 2
 end
-local owner = redis.call('HGET', KEYS[1], 'm:owner') or ''
-if ARGV[2] == '1' and ARGV[3] ~= owner then
-  if owner ~= '' then redis.call('SREM', ARGV[4] .. owner, ARGV[5]) end
-  owner = ARGV[3]
-  if owner == '' then
-    redis.call('HDEL', KEYS[1], 'm:owner')
-  else
-    redis.call('HSET', KEYS[1], 'm:owner', owner)
-  end
-end
 if ARGV[1] == '0' then
   redis.call('PERSIST', KEYS[1])
 else
   redis.call('PEXPIREAT', KEYS[1], ARGV[1])
 end
-if owner ~= '' then touch_owner(ARGV[4] .. owner, ARGV[5], ARGV[1]) end
-return 1
+if ARGV[2] == '0' then return 1 end
+return {1, owner, otok}
 `)
 
-// del: KEYS[1] session; ARGV: owner-set prefix, id.
+// del: KEYS[1] session. Returns {deleted, owner, owner token}.
 var deleteScript = redis.NewScript(`
-local owner = redis.call('HGET', KEYS[1], 'm:owner')
-if owner then redis.call('SREM', ARGV[1] .. owner, ARGV[2]) end
-return redis.call('DEL', KEYS[1])
-`)
-
-// byOwner: KEYS[1] owner set; ARGV: session-key prefix, owner. Returns the
-// ids still owned by owner, removing the other members.
-var byOwnerScript = redis.NewScript(`
-local out = {}
-for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  if redis.call('HGET', ARGV[1] .. id, 'm:owner') == ARGV[2] then
-    out[#out + 1] = id
-  else
-    redis.call('SREM', KEYS[1], id)
-  end
-end
-return out
-`)
-
-// deleteByOwner: KEYS[1] owner set; ARGV: session-key prefix, owner.
-var deleteByOwnerScript = redis.NewScript(`
-local n = 0
-for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  local k = ARGV[1] .. id
-  if redis.call('HGET', k, 'm:owner') == ARGV[2] then
-    redis.call('DEL', k)
-    n = n + 1
-  end
-end
-redis.call('DEL', KEYS[1])
-return n
+local o = redis.call('HMGET', KEYS[1], 'm:owner', 'm:otok')
+return {redis.call('DEL', KEYS[1]), o[1] or '', o[2] or ''}
 `)
 
 func expArg(t time.Time) string {
@@ -218,14 +266,23 @@ func expArg(t time.Time) string {
 	return strconv.FormatInt(ms, 10)
 }
 
-// Create implements runtime.Store.
-func (s *Store) Create(ctx context.Context, id string, rec runtime.Record) error {
+// Create implements runtime.Store. A session with an owner is first entered
+// in the owner's index (HSETNX: an id that is taken keeps its entry).
+func (s *Store) Create(ctx context.Context, id string, rec runtime.Record) (err error) {
+	defer func() { s.noticeFailure(err) }()
 	fields, err := splitObject(rec.Data)
 	if err != nil {
 		return err
 	}
+	var tok, oexp string
+	if rec.Owner != "" {
+		tok, oexp = newToken(), indexExpiry(rec.Expires)
+		if err := s.indexAdd(ctx, rec.Owner, id, tok, rec.Expires, oexp, true); err != nil {
+			return err
+		}
+	}
 	args := make([]any, 0, 4+2*len(fields))
-	args = append(args, expArg(rec.Expires), rec.Owner, s.prefix+"o:", id)
+	args = append(args, expArg(rec.Expires), rec.Owner, tok, oexp)
 	for _, f := range fields {
 		args = append(args, f.Key, []byte(f.Value))
 	}
@@ -240,10 +297,11 @@ func (s *Store) Create(ctx context.Context, id string, rec runtime.Record) error
 }
 
 // Read implements runtime.Store.
-func (s *Store) Read(ctx context.Context, id string) (runtime.Record, error) {
+func (s *Store) Read(ctx context.Context, id string) (_ runtime.Record, err error) {
+	defer func() { s.noticeFailure(err) }()
 	var all *redis.MapStringStringCmd
 	var exp *redis.DurationCmd
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		all = p.HGetAll(ctx, s.key(id))
 		exp = p.PExpireTime(ctx, s.key(id))
 		return nil
@@ -294,49 +352,107 @@ func (s *Store) Read(ctx context.Context, id string) (runtime.Record, error) {
 	return rec, nil
 }
 
-// Update implements runtime.Store.
-func (s *Store) Update(ctx context.Context, id string, p runtime.Patch) error {
-	args := make([]any, 0, 6+len(p.Delete)+2*len(p.Set))
-	changed, owner := "0", ""
-	if p.Owner != nil {
-		changed, owner = "1", *p.Owner
+// Update implements runtime.Store. When the patch gives the session an
+// owner, the session is first entered in that owner's index, and after the
+// update its entry in the previous owner's index is removed.
+func (s *Store) Update(ctx context.Context, id string, p runtime.Patch) (err error) {
+	defer func() { s.noticeFailure(err) }()
+	u := update{changed: p.Owner != nil}
+	if u.changed {
+		u.owner, u.oexp = *p.Owner, indexExpiry(p.Expires)
 	}
-	args = append(args, expArg(p.Expires), changed, owner, s.prefix+"o:", id, len(p.Delete))
+	if u.changed && u.owner != "" {
+		u.tok = newToken()
+		if err := s.indexAdd(ctx, u.owner, id, u.tok, p.Expires, u.oexp, false); err != nil {
+			return err
+		}
+	}
+	for range 3 {
+		res, err := s.runUpdate(ctx, id, p, u)
+		if err != nil {
+			return err
+		}
+		switch res.status {
+		case 0:
+			if u.tok != "" {
+				// Best effort: a left-over entry is skipped and dropped later.
+				_ = s.indexRemove(ctx, u.owner, id, u.tok)
+			}
+			return runtime.ErrNotFound
+		case 1:
+			if u.changed && res.owner != "" && res.owner != u.owner {
+				_ = s.indexRemove(ctx, res.owner, id, res.tok) // best effort, as above
+			}
+			return nil
+		}
+		// The session outlives its owner's index: extend the index
+		// (re-entering the session if its entry went missing), then retry.
+		u.oexp = indexExpiry(p.Expires)
+		if err := s.indexAdd(ctx, res.owner, id, res.tok, p.Expires, u.oexp, true); err != nil {
+			return err
+		}
+		u.owner = res.owner
+	}
+	return fmt.Errorf("redisstore: session %s: its owner kept changing during the update", id)
+}
+
+// An update is what Update passes to its script besides the patch.
+type update struct {
+	changed   bool
+	owner     string // the new owner (changed), or the owner whose index was extended
+	tok, oexp string
+}
+
+// An updateResult is the update script's answer.
+type updateResult struct {
+	status     int64 // 0 not found, -1 extend the index first, 1 done
+	owner, tok string
+}
+
+func (s *Store) runUpdate(ctx context.Context, id string, p runtime.Patch, u update) (updateResult, error) {
+	changed := "0"
+	if u.changed {
+		changed = "1"
+	}
+	args := make([]any, 0, 6+len(p.Delete)+2*len(p.Set))
+	args = append(args, expArg(p.Expires), changed, u.owner, u.tok, u.oexp, len(p.Delete))
 	for _, k := range p.Delete {
 		args = append(args, k)
 	}
 	for _, f := range p.Set {
 		args = append(args, f.Key, []byte(f.Value))
 	}
-	n, err := updateScript.Run(ctx, s.rdb, []string{s.key(id)}, args...).Int()
+	res, err := updateScript.Run(ctx, s.rdb, []string{s.key(id)}, args...).Result()
+	if err != nil {
+		return updateResult{}, err
+	}
+	var r updateResult
+	switch v := res.(type) {
+	case int64: // the common case, an update without a change of owner: no table to decode
+		r.status = v
+	case []any:
+		r.status, _ = v[0].(int64)
+		if len(v) == 3 {
+			r.owner, _ = v[1].(string)
+			r.tok, _ = v[2].(string)
+		}
+	}
+	return r, nil
+}
+
+// Delete implements runtime.Store. The session's entry in its owner's index
+// is removed after it.
+func (s *Store) Delete(ctx context.Context, id string) (err error) {
+	defer func() { s.noticeFailure(err) }()
+	v, err := deleteScript.Run(ctx, s.rdb, []string{s.key(id)}).Slice()
 	if err != nil {
 		return err
 	}
-	if n == 0 {
-		return runtime.ErrNotFound
+	if owner, _ := v[1].(string); owner != "" {
+		tok, _ := v[2].(string)
+		_ = s.indexRemove(ctx, owner, id, tok) // best effort: a left-over entry is skipped and dropped later
 	}
 	return nil
-}
-
-// Delete implements runtime.Store.
-func (s *Store) Delete(ctx context.Context, id string) error {
-	return deleteScript.Run(ctx, s.rdb, []string{s.key(id)}, s.prefix+"o:", id).Err()
-}
-
-// IDsByOwner implements runtime.OwnerIndex from the owner's set.
-func (s *Store) IDsByOwner(ctx context.Context, owner string) ([]string, error) {
-	if owner == "" {
-		return nil, ctx.Err()
-	}
-	return byOwnerScript.Run(ctx, s.rdb, []string{s.ownerKey(owner)}, s.prefix+"s:", owner).StringSlice()
-}
-
-// DeleteByOwner implements runtime.OwnerIndex from the owner's set.
-func (s *Store) DeleteByOwner(ctx context.Context, owner string) (int, error) {
-	if owner == "" {
-		return 0, ctx.Err()
-	}
-	return deleteByOwnerScript.Run(ctx, s.rdb, []string{s.ownerKey(owner)}, s.prefix+"s:", owner).Int()
 }
 
 // splitObject returns the keys and raw values of a JSON object in order.

@@ -60,7 +60,7 @@ func (c Codec[T]) Decode(raw []byte) (T, bool) {
 // Get returns the value of key decoded as a T, and whether it is set and
 // decodes.
 func (c Codec[T]) Get(s *Session, key string) (T, bool) {
-	raw, ok := s.data.get(key)
+	raw, ok := s.Raw(key)
 	if !ok {
 		var zero T
 		return zero, false
@@ -71,13 +71,20 @@ func (c Codec[T]) Get(s *Session, key string) (T, bool) {
 // Set encodes v and stores it under key. An encoding error is kept and
 // returned by the next CommitSession.
 func (c Codec[T]) Set(s *Session, key string, v T) {
+	if s == nil {
+		return
+	}
 	start := s.arenaStart()
 	arena, err := c.enc(s.arena, v)
 	s.setArena(key, start, arena, err)
 }
 
 // Flash encodes v and stores it as the flash value of key.
-func (c Codec[T]) Flash(s *Session, key string, v T) { c.Set(s, s.flashKey(key), v) }
+func (c Codec[T]) Flash(s *Session, key string, v T) {
+	if s != nil {
+		c.Set(s, s.flashKey(key), v)
+	}
+}
 
 // Pop returns the flash value of key decoded as a T and removes it.
 func (c Codec[T]) Pop(s *Session, key string) (T, bool) {

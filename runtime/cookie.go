@@ -35,50 +35,7 @@ type CookieOptions struct {
 	Partitioned bool          // Partitioned attribute (CHIPS)
 	Priority    string        // "", "low", "medium", "high"
 	MaxAge      time.Duration // 0: a browser-session cookie (no Max-Age)
-}
-
-// validate applies React Router's cookie checks and net/http's name and
-// attribute checks. Config.DisableSecure has been applied already, so it is
-// checked against what will really be sent.
-func (c *CookieOptions) validate() error {
-	if c.Name == "" {
-		c.Name = "__session"
-	}
-	if c.SameSite == "" {
-		c.SameSite = SameSiteLax
-	}
-	hc := http.Cookie{Name: c.Name, Value: "x", Path: c.Path, Domain: c.Domain}
-	if err := hc.Valid(); err != nil {
-		return fmt.Errorf("%w: cookie: %v", ErrConfig, err)
-	}
-	switch c.SameSite {
-	case SameSiteLax, SameSiteStrict, SameSiteNone, SameSiteOmit:
-	default:
-		return fmt.Errorf("%w: cookie %q: unknown SameSite %q (want lax, strict or none)", ErrConfig, c.Name, c.SameSite)
-	}
-	switch strings.ToLower(c.Priority) {
-	case "", "low", "medium", "high":
-	default:
-		return fmt.Errorf("%w: cookie %q: unknown Priority %q (want low, medium or high)", ErrConfig, c.Name, c.Priority)
-	}
-	if c.MaxAge < 0 {
-		return fmt.Errorf("%w: cookie %q: negative MaxAge", ErrConfig, c.Name)
-	}
-	return c.prefixRules()
-}
-
-func (c *CookieOptions) prefixRules() error {
-	switch {
-	case c.SameSite == SameSiteNone && !c.Secure:
-		return fmt.Errorf("%w: cookie %q: SameSite=None needs Secure", ErrConfig, c.Name)
-	case c.Partitioned && !c.Secure:
-		return fmt.Errorf("%w: cookie %q: Partitioned needs Secure", ErrConfig, c.Name)
-	case strings.HasPrefix(c.Name, "__Host-") && (!c.Secure || c.Path != "/" || c.Domain != ""):
-		return fmt.Errorf("%w: cookie %q: a __Host- cookie needs Secure, Path=/ and no Domain", ErrConfig, c.Name)
-	case strings.HasPrefix(c.Name, "__Secure-") && !c.Secure:
-		return fmt.Errorf("%w: cookie %q: a __Secure- cookie needs Secure", ErrConfig, c.Name)
-	}
-	return nil
+	Rolling     bool          // Max-Age and the store's expiry move forward on activity (rolling.go)
 }
 
 // header holds the precomputed parts of a Set-Cookie line, so that a commit
@@ -152,19 +109,52 @@ type commitOptions struct {
 	maxAge    int64
 	hasMaxAge bool
 	expires   time.Time
+	err       error // an option the commit refuses
 }
 
-// WithMaxAge sets the cookie's Max-Age for this commit (whole seconds,
-// clamped to 0…400 days), overriding the schema's maxAge. For server
-// storage it also sets how long the store keeps the data.
+// WithMaxAge sets the cookie's Max-Age for this commit (clamped to 0…400
+// days), overriding the schema's maxAge. For server storage it also sets how
+// long the store keeps the data. Max-Age counts whole seconds: a duration
+// with a fraction of a second (1.5s) makes the commit fail with ErrConfig,
+// as React Router refuses a maxAge that is not an integer, rather than being
+// cut silently.
 func WithMaxAge(d time.Duration) CommitOption {
-	return func(o *commitOptions) { o.maxAge, o.hasMaxAge = int64(d/time.Second), true }
+	return func(o *commitOptions) {
+		if d%time.Second != 0 {
+			o.err = fmt.Errorf("%w: WithMaxAge(%s): Max-Age counts whole seconds", ErrConfig, d)
+		}
+		o.maxAge, o.hasMaxAge = int64(d/time.Second), true
+	}
 }
 
 // WithExpires sets the cookie's Expires attribute for this commit. For
-// server storage it also sets how long the store keeps the data.
+// server storage it also sets how long the store keeps the data, at most 400
+// days (browsers keep no cookie longer). The header's date is clamped to
+// what an HTTP date can say, 1 January 1970 (which deletes the cookie)
+// through the end of year 9999, so a year 0, -5 or 10000 never reaches the
+// header; a date within that range is written as given, byte for byte as
+// React Router writes it (browsers cap it at 400 days themselves).
 func WithExpires(t time.Time) CommitOption {
-	return func(o *commitOptions) { o.expires = t }
+	return func(o *commitOptions) { o.expires = clampExpires(t) }
+}
+
+// The dates an Expires attribute can carry (see WithExpires).
+var (
+	minExpires = time.Unix(0, 0)
+	maxExpires = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+)
+
+// clampExpires bounds a WithExpires time (zero: none) as WithExpires says.
+func clampExpires(t time.Time) time.Time {
+	switch {
+	case t.IsZero():
+		return t
+	case t.Before(minExpires):
+		return minExpires
+	case t.After(maxExpires):
+		return maxExpires
+	}
+	return t
 }
 
 // cookieValue returns the value of the first cookie called name in a Cookie

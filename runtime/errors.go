@@ -9,11 +9,12 @@ import (
 // reads as an empty session, as in React Router. Session.ReadError tells an
 // app why, so that it can log tampering.
 var (
-	// ErrTampered means no configured secret verifies the cookie's signature
-	// (or the value is not signed at all).
+	// ErrTampered means the value has the signed form (payload '.'
+	// signature) but no configured secret verifies its signature.
 	ErrTampered = errors.New("sessiongen: cookie signature does not verify")
-	// ErrMalformed means the signature verifies but the payload is not
-	// base64 of UTF-8 JSON.
+	// ErrMalformed means the value is not in the cookie's format at all (no
+	// '.' before a signature: garbage, another app's cookie), or the
+	// signature verifies but the payload is not base64 of UTF-8 JSON.
 	ErrMalformed = errors.New("sessiongen: cookie payload is not valid")
 	// ErrDecrypt means an encrypted cookie (Spec.Encrypt) does not open
 	// under any configured secret: a wrong key, a modified value, a value
@@ -73,3 +74,26 @@ func (e *EncodeError) Error() string {
 
 // Unwrap returns the encoder's error.
 func (e *EncodeError) Unwrap() error { return e.Err }
+
+// Errors of the request model: what a commit, a destroy or a storage method
+// returns when it cannot act on the session it was given.
+var (
+	// ErrSessionEnded is returned by CommitSession for a server-side session
+	// that was destroyed, revoked (RevokeOwner) or expired in the store while
+	// the request that read it ran. Nothing of the request's changes is
+	// stored, under the old id or a new one: a request in flight can never
+	// undo a logout or a revocation. The session is left empty and new, and
+	// the response gets the Set-Cookie that deletes the cookie, so the
+	// browser holds nothing stale. Under Storage.Middleware this is not an
+	// error: the middleware sends that deleting Set-Cookie and the
+	// handler's response goes on.
+	ErrSessionEnded = errors.New("sessiongen: the session was destroyed or revoked while this request ran; nothing was stored")
+	// ErrNilSession is returned by CommitSession, DestroySession and
+	// RegenerateID given a nil session (a session read from a context
+	// without the middleware, for example).
+	ErrNilSession = errors.New("sessiongen: nil session")
+	// ErrNoStorage is returned by the methods of a nil or zero-value
+	// Storage, one that was not made by NewStorage (or a generated
+	// NewXStorage).
+	ErrNoStorage = errors.New("sessiongen: storage not initialised: make it with its New function")
+)

@@ -341,7 +341,7 @@ func TestFixturesDestroy(t *testing.T) {
 			s := NewSession()
 			var want [][]string
 			if len(c.Calls) > 0 {
-				s.id = newID()
+				s.id = st.newID()
 				want = [][]string{{"deleteData", s.id}}
 			}
 			got, err := st.DestroySessionHeader(s)

@@ -17,6 +17,13 @@ import (
 // generated code passes a value of an unexported type of its own, and its
 // XSessionFrom reads it back.
 //
+// One session per request: the session the middleware reads is the one
+// GetSession returns for the request (when key is the Spec's ContextKey, as
+// generated code arranges), SessionFrom returns, and the Require helpers
+// pass to their predicates. An explicit CommitSession and the middleware's
+// own commit act on that one object, so neither can replace the other's
+// Set-Cookie with older data.
+//
 // What it does, in order:
 //   - It reads the session (eagerly: the cost is one HMAC check for a cookie
 //     session, one store read for a server session). A store failure is
@@ -28,9 +35,13 @@ import (
 //     renewal due, a timed-out session), commits the session with the
 //     options of the handler's own last CommitSession in this request, or
 //     with the remembered Max-Age (see RememberKey), so a remember-me login
-//     stays persistent. A Set-Cookie of the same cookie name added
-//     earlier in the request is replaced, never doubled. An expired session
-//     left empty gets the deleting Set-Cookie instead.
+//     stays persistent. A session committed explicitly and unchanged since
+//     is not committed again; nor is one whose explicit commit failed (the
+//     handler has the error and answers it) until it changes again. A
+//     Set-Cookie of the same cookie name added earlier in the request is
+//     replaced, never doubled. An expired session left empty, or a server
+//     session destroyed or revoked while the request ran (ErrSessionEnded),
+//     gets the deleting Set-Cookie instead, and the response goes on.
 //   - If that commit fails (a cookie over 4096 bytes, a store failure), the
 //     handler's response is dropped: its headers are cleared,
 //     Config.ErrorHandler answers instead (500 by default), and later Write
@@ -47,7 +58,12 @@ import (
 // Unwrap returns the original writer, so http.ResponseController works
 // through it. Applying the middleware twice with one key reads the session
 // once.
+//
+// For generated code; apps use the generated XStorage.Middleware.
 func (st *Storage) Middleware(key any, next http.Handler) http.Handler {
+	if st == nil {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { logError(w, r, ErrNoStorage) })
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := SessionFrom(r.Context(), key); ok {
 			next.ServeHTTP(w, r)
@@ -68,6 +84,8 @@ func (st *Storage) Middleware(key any, next http.Handler) http.Handler {
 
 // SessionFrom returns the session that Storage.Middleware stored in ctx
 // under key, and false when that middleware did not run for this request.
+//
+// For generated code; apps use the generated XSessionFrom.
 func SessionFrom(ctx context.Context, key any) (*Session, bool) {
 	s, ok := ctx.Value(key).(*Session)
 	return s, ok && s != nil
@@ -75,13 +93,19 @@ func SessionFrom(ctx context.Context, key any) (*Session, bool) {
 
 // logError is the default Config.ErrorHandler.
 func logError(w http.ResponseWriter, r *http.Request, err error) {
-	log.Printf("sessiongen: %s %s: %v", r.Method, r.URL.Path, err)
+	log.Print(errorLine(r, err))
 	http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 }
 
 // autoCommit commits a modified session into h, replacing any Set-Cookie of
-// the same cookie name already there.
+// the same cookie name already there. It leaves alone a session whose
+// explicit commit failed in this request (the handler has answered that
+// error) until it changes again, and answers a session that ended in the
+// store meanwhile (ErrSessionEnded) with the deleting Set-Cookie.
 func (st *Storage) autoCommit(h http.Header, s *Session) error {
+	if s.commitFailed {
+		return nil
+	}
 	opts := st.remember(s)
 	if !s.modified {
 		return nil
@@ -93,16 +117,10 @@ func (st *Storage) autoCommit(h http.Header, s *Session) error {
 	} else {
 		line, err = st.CommitSessionHeader(s, opts...)
 	}
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrSessionEnded) {
 		return err
 	}
-	lines := h["Set-Cookie"][:0:0]
-	for _, l := range h["Set-Cookie"] {
-		if !strings.HasPrefix(l, st.cookie.Name+"=") {
-			lines = append(lines, l)
-		}
-	}
-	h["Set-Cookie"] = append(lines, line)
+	st.setCookie(h, line)
 	return nil
 }
 

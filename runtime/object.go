@@ -2,7 +2,9 @@ package runtime
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -155,7 +157,9 @@ func splitCompact(data []byte, buf []entry) (object, bool) {
 
 // splitObject splits compact JSON object text into entries, validating it.
 // A repeated key keeps its first place and its last value, as JSON.parse
-// does.
+// does. It takes O(n log n) for n keys however many there are (a map finds
+// repeated keys past the first few; array-index keys are sorted once at the
+// end), so a store's session with many keys cannot make reading quadratic.
 func splitObject(data []byte, buf []entry) (object, bool) {
 	o := object{entries: buf[:0]}
 	if buf == nil {
@@ -165,6 +169,8 @@ func splitObject(data []byte, buf []entry) (object, bool) {
 	if len(data) > 1 && data[1] == '}' {
 		return o, len(data) == 2
 	}
+	var seen map[string]int // key → index, once there are many keys
+	indexKeys := false
 	for i < len(data) {
 		kend := scanValue(data, i, 1)
 		if kend < 0 || data[i] != '"' || kend >= len(data) || data[kend] != ':' {
@@ -176,21 +182,67 @@ func splitObject(data []byte, buf []entry) (object, bool) {
 			return object{}, false
 		}
 		raw := data[kend+1 : vend : vend]
-		if (key != "" && key[0] >= '0' && key[0] <= '9') || o.index(key) >= 0 {
-			o.set(key, raw)
+		if at := o.find(key, seen); at >= 0 {
+			o.entries[at].raw = raw
 		} else {
 			o.entries = append(o.entries, entry{key, raw})
+			if seen != nil {
+				seen[key] = len(o.entries) - 1
+			} else if len(o.entries) > manyKeys {
+				seen = make(map[string]int, 2*len(o.entries))
+				for j, e := range o.entries {
+					seen[e.key] = j
+				}
+			}
+			indexKeys = indexKeys || (key != "" && key[0] >= '0' && key[0] <= '9')
 		}
 		switch data[vend] {
 		case ',':
 			i = vend + 1
 		case '}':
+			if indexKeys {
+				sortIndexKeys(o.entries)
+			}
 			return o, vend == len(data)-1
 		default:
 			return object{}, false
 		}
 	}
 	return object{}, false
+}
+
+// manyKeys is the number of keys past which splitObject indexes keys with a
+// map instead of scanning them.
+const manyKeys = 32
+
+// find returns the place of key among the entries: through seen when it is
+// there, else by a scan (few keys).
+func (o *object) find(key string, seen map[string]int) int {
+	if seen != nil {
+		if at, ok := seen[key]; ok {
+			return at
+		}
+		return -1
+	}
+	return o.index(key)
+}
+
+// sortIndexKeys puts array-index keys first, in ascending numeric order,
+// keeping the other keys in their order: JavaScript's own key order.
+func sortIndexKeys(entries []entry) {
+	slices.SortStableFunc(entries, func(a, b entry) int {
+		m, aok := arrayIndex(a.key)
+		n, bok := arrayIndex(b.key)
+		switch {
+		case aok && bok:
+			return cmp.Compare(m, n)
+		case aok:
+			return -1
+		case bok:
+			return 1
+		}
+		return 0
+	})
 }
 
 func splitArray(data []byte) (object, bool) {

@@ -81,7 +81,7 @@ func FuzzParseObject(f *testing.F) {
 // TestSplitCookieHeaders: a request whose cookies come in several Cookie
 // header lines (as HTTP/2 may send them) is read as one header.
 func TestSplitCookieHeaders(t *testing.T) {
-	st, err := NewStorage(Spec{Cookie: CookieOptions{Name: "__session", Path: "/"}}, Config{Secrets: []string{strings.Repeat("s", 32)}})
+	st, err := NewStorage(Spec{Cookie: CookieOptions{Name: "__session", Path: "/"}}, Config{Secrets: []string{"another-test-secret-q8Zr2LxW4vN7pT0kYs"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,11 +29,18 @@ func (st *Storage) RequireRedirect(key any, allow func(*Session) bool, login str
 }
 
 // LoginURL returns login with a redirectTo parameter naming r's path and
-// query as the client sent them.
+// query as the client sent them. A path and query over 2048 bytes (which
+// SafeRedirect would refuse anyway) is left out, so a huge request path
+// never becomes a huge Location header.
+//
+// For generated code; apps do not call it.
 func LoginURL(login string, r *http.Request) string {
 	back := r.RequestURI // before http.StripPrefix or a router changed r.URL
 	if !strings.HasPrefix(back, "/") {
 		back = r.URL.RequestURI()
+	}
+	if len(back) > maxRedirect {
+		return login
 	}
 	sep := "?"
 	if strings.Contains(login, "?") {

@@ -280,10 +280,8 @@ func TestSmugglingRefusedAtNewStorage(t *testing.T) {
 			{Name: "s", Priority: "high" + c},
 			{Name: "s", SameSite: "lax" + c},
 		} {
-			if c == " " || c == "," || c == "=" || c == "\"" {
-				if co.Path != "" {
-					continue // legal in a path: it cannot end the attribute
-				}
+			if (c == "=" || c == "\"") && co.Path != "" {
+				continue // legal in a path: it cannot end the attribute
 			}
 			if _, err := NewStorage(Spec{Name: "x", Cookie: co}, Config{Secrets: []string{secretA}}); !errors.Is(err, ErrConfig) {
 				t.Errorf("NewStorage(%#v) = %v, want ErrConfig", co, err)

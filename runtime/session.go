@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"net/http"
 	"unsafe"
 )
 
@@ -13,6 +14,8 @@ const (
 )
 
 // FlashKey returns the key under which the flash value of key is stored.
+//
+// For generated code; apps do not call it.
 func FlashKey(key string) string { return flashPrefix + key + flashSuffix }
 
 // A Session is the untyped session the generated code wraps. Its methods
@@ -20,18 +23,32 @@ func FlashKey(key string) string { return flashPrefix + key + flashSuffix }
 // raw JSON values; the generated accessors add the types.
 //
 // A Session is meant for one request; it is not safe for concurrent use.
+//
+// Every method, and Get, Set, Flash and Pop, is safe on a nil *Session, as
+// protobuf-go's generated getters are: reads report the zero value and
+// false, changes do nothing. So a handler that reads the session from a
+// context the middleware did not fill gets an empty session's answers, never
+// a panic; committing a nil session is an error (ErrNilSession).
 type Session struct {
 	data    object
 	id      string // server storage: the store's id; "" for new and cookie sessions
 	ctx     context.Context
 	readErr error
+	from    *Storage // the storage that read it (GetSession's one-session check)
+	// prevID is the id before RegenerateID, deleted by the next commit once
+	// the data is stored under the new id.
+	prevID string
+	req    *http.Request // the request GetSession read it from (devwarn.go)
 
 	// changed lists the keys set or removed since the session was read, in
 	// order, for server storage's patch; modified is true when anything
 	// changed (the middleware commits only then).
 	changed  []string
 	modified bool
-	encErr   error
+	// commitFailed is set when an explicit commit failed and the handler got
+	// the error; the middleware does not retry until the session changes.
+	commitFailed bool
+	encErr       error
 	// opts are the options of the last commit in this request, which the
 	// middleware's own commit reuses (a remember-me Max-Age is kept).
 	opts []CommitOption
@@ -51,11 +68,16 @@ func NewSession() *Session { return &Session{ctx: context.Background()} }
 
 // ID returns the id of a server-side session, or "" for a cookie session
 // and a session that has not been committed yet.
-func (s *Session) ID() string { return s.id }
+func (s *Session) ID() string {
+	if s == nil {
+		return ""
+	}
+	return s.id
+}
 
 // Context returns the context of the request the session was read from.
 func (s *Session) Context() context.Context {
-	if s.ctx == nil {
+	if s == nil || s.ctx == nil {
 		return context.Background()
 	}
 	return s.ctx
@@ -64,28 +86,41 @@ func (s *Session) Context() context.Context {
 // ReadError tells why the request's cookie was not used: nil when there was
 // no cookie or it was valid, otherwise ErrTampered, ErrMalformed or an
 // expiry error. GetSession never fails for these; this lets apps log them.
-func (s *Session) ReadError() error { return s.readErr }
+func (s *Session) ReadError() error {
+	if s == nil {
+		return nil
+	}
+	return s.readErr
+}
 
 // Modified reports whether the session changed since it was read (a value
 // set or removed, a flash consumed), so that it needs a commit.
-func (s *Session) Modified() bool { return s.modified }
+func (s *Session) Modified() bool { return s != nil && s.modified }
 
 // Raw returns the JSON of key as stored, and whether it is set.
-func (s *Session) Raw(key string) ([]byte, bool) { return s.data.get(key) }
+func (s *Session) Raw(key string) ([]byte, bool) {
+	if s == nil {
+		return nil, false
+	}
+	return s.data.get(key)
+}
 
 // Has reports whether key is set, either as a value or as a flash value
 // (React Router's session.has).
 func (s *Session) Has(key string) bool {
-	return s.data.has(key) || s.data.has(FlashKey(key))
+	return s != nil && (s.data.has(key) || s.data.has(FlashKey(key)))
 }
 
 // HasValue reports whether key is set as a value (a flash value of the same
 // name does not count). The generated HasX methods use it.
-func (s *Session) HasValue(key string) bool { return s.data.has(key) }
+func (s *Session) HasValue(key string) bool { return s != nil && s.data.has(key) }
 
 // SetRaw stores raw JSON under key. raw must be valid JSON; the generated
 // setters guarantee it.
 func (s *Session) SetRaw(key string, raw []byte) {
+	if s == nil {
+		return
+	}
 	if s.data.entries == nil {
 		s.data.entries = s.entryBuf[:0]
 	}
@@ -96,13 +131,17 @@ func (s *Session) SetRaw(key string, raw []byte) {
 // Unset removes key. Like React Router's unset, it leaves a flash value of
 // the same name alone.
 func (s *Session) Unset(key string) {
-	if s.data.remove(key) {
+	if s != nil && s.data.remove(key) {
 		s.touch(key)
 	}
 }
 
 // FlashRaw sets a flash value: readable once, by PopFlashRaw.
-func (s *Session) FlashRaw(key string, raw []byte) { s.SetRaw(s.flashKey(key), raw) }
+func (s *Session) FlashRaw(key string, raw []byte) {
+	if s != nil {
+		s.SetRaw(s.flashKey(key), raw)
+	}
+}
 
 // flashKey is FlashKey built in the session's arena, so that it costs no
 // allocation while the arena has room. Arena bytes are never overwritten,
@@ -120,6 +159,9 @@ func (s *Session) flashKey(key string) string {
 // PopFlashRaw returns the flash value of key and removes it from the
 // session, so that it is gone after the next commit.
 func (s *Session) PopFlashRaw(key string) ([]byte, bool) {
+	if s == nil {
+		return nil, false
+	}
 	var buf [64]byte
 	probe := append(append(append(buf[:0], flashPrefix...), key...), flashSuffix...)
 	i := s.data.index(unsafe.String(unsafe.SliceData(probe), len(probe)))
@@ -134,6 +176,9 @@ func (s *Session) PopFlashRaw(key string) ([]byte, bool) {
 
 // Keys returns the keys in the session, in the order they are stored.
 func (s *Session) Keys() []string {
+	if s == nil {
+		return nil
+	}
 	keys := make([]string, len(s.data.entries))
 	for i, e := range s.data.entries {
 		keys[i] = e.key
@@ -142,10 +187,16 @@ func (s *Session) Keys() []string {
 }
 
 // JSON returns the session data as a JSON object, as a cookie would carry it.
-func (s *Session) JSON() []byte { return s.data.appendJSON(nil) }
+func (s *Session) JSON() []byte {
+	if s == nil {
+		return []byte("{}")
+	}
+	return s.data.appendJSON(nil)
+}
 
 func (s *Session) touch(key string) {
 	s.modified = true
+	s.commitFailed = false
 	for _, k := range s.changed {
 		if k == key {
 			return
@@ -185,7 +236,7 @@ func (s *Session) clearChanges() {
 // Get returns the value of key decoded as a T. It reports false when the
 // key is unset or its JSON is not a T; it never panics.
 func Get[T any](s *Session, key string) (T, bool) {
-	raw, ok := s.data.get(key)
+	raw, ok := s.Raw(key)
 	if !ok {
 		var zero T
 		return zero, false
@@ -196,6 +247,9 @@ func Get[T any](s *Session, key string) (T, bool) {
 // Set encodes v and stores it under key. An encoding error is kept and
 // returned by the next CommitSession.
 func Set[T any](s *Session, key string, v T) {
+	if s == nil {
+		return
+	}
 	start := s.arenaStart()
 	arena, err := appendValue(s.arena, v)
 	s.setArena(key, start, arena, err)
@@ -221,7 +275,11 @@ func (s *Session) setArena(key string, start int, arena []byte, err error) {
 }
 
 // Flash encodes v and stores it as the flash value of key.
-func Flash[T any](s *Session, key string, v T) { Set(s, s.flashKey(key), v) }
+func Flash[T any](s *Session, key string, v T) {
+	if s != nil {
+		Set(s, s.flashKey(key), v)
+	}
+}
 
 // Pop returns the flash value of key decoded as a T and removes it.
 func Pop[T any](s *Session, key string) (T, bool) {

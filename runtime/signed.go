@@ -62,8 +62,9 @@ func (s *signer) appendSigned(dst, payload []byte) []byte {
 }
 
 // verify checks a signed value (already percent-decoded) and returns its
-// decoded payload. It reports ErrTampered when no secret verifies and
-// ErrMalformed when the value is not of the signed form.
+// decoded payload. It reports ErrTampered when no secret verifies a value
+// of the signed form (payload '.' signature), and ErrMalformed when the
+// value has no '.' or its verified payload is not base64.
 func (s *signer) verify(value []byte) ([]byte, error) {
 	payload, _, err := s.verifyKey(value)
 	return payload, err
@@ -73,9 +74,12 @@ func (s *signer) verify(value []byte) ([]byte, error) {
 // first, the one that signs). The payload is decoded into value's spare
 // capacity when there is room (see percentDecode), else a new buffer.
 func (s *signer) verifyKey(value []byte) ([]byte, int, error) {
+	// A value without a '.' is not in the signed form at all (garbage,
+	// another app's cookie): ErrMalformed, so that ErrTampered counts only
+	// values of that form whose signature does not verify.
 	dot := bytes.LastIndexByte(value, '.')
 	if dot < 0 {
-		return nil, 0, ErrTampered
+		return nil, 0, ErrMalformed
 	}
 	var sig [sha256.Size + 3]byte
 	n, ok := decodeForgiving(sig[:], value[dot+1:])

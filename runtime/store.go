@@ -14,7 +14,7 @@ import (
 // (createData, readData, updateData, deleteData), with two differences that
 // make it safe under concurrency and fixation:
 //
-//   - the runtime chooses the id (256 bits from crypto/rand) and Create must
+//   - the runtime chooses the id (64 hex digits: 192 bits from crypto/rand and a tag naming the session) and Create must
 //     refuse an id that already exists (return ErrIDTaken), so an id is never
 //     shared or adopted;
 //   - Update receives a Patch (the keys set and the keys removed since the

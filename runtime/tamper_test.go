@@ -191,8 +191,14 @@ func TestTampering(t *testing.T) {
 				}
 				continue
 			}
-			if !errors.Is(s.ReadError(), ErrTampered) || len(s.Keys()) != 0 {
-				t.Errorf("%s: %s: ReadError %v, keys %v; want ErrTampered and no data", c.name, kind, s.ReadError(), s.Keys())
+			// A signed value that lost its last '.' is no longer of the
+			// signed form: ErrMalformed. Every other one is tampering.
+			wantErr := ErrTampered
+			if wire, _ := cookieValue(header, "__session"); !encrypt && !strings.Contains(string(percentDecode(wire)), ".") {
+				wantErr = ErrMalformed
+			}
+			if !errors.Is(s.ReadError(), wantErr) || len(s.Keys()) != 0 {
+				t.Errorf("%s: %s: ReadError %v, keys %v; want %v and no data", c.name, kind, s.ReadError(), s.Keys(), wantErr)
 			}
 		}
 		t.Logf("%s: %d of %d tampered cookies accepted (%d equivalent rewrites skipped); mutations: %v", c.name, accepted, tried, equivalent, kinds)

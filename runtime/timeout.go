@@ -38,12 +38,16 @@ type ExpiredError struct {
 	Idle    bool          // true: idle timeout; false: absolute timeout
 	Timeout time.Duration // the timeout that passed
 	Since   time.Time     // the stamp it ran from: last renewal, or creation
+	Future  bool          // the stamp lay more than a minute in the future
 }
 
 func (e *ExpiredError) Error() string {
 	kind := "absolute"
 	if e.Idle {
 		kind = "idle"
+	}
+	if e.Future {
+		return fmt.Sprintf("sessiongen: session expired: its %s timeout stamp %s lies in the future", kind, e.Since.UTC().Format(time.RFC3339))
 	}
 	return fmt.Sprintf("sessiongen: session expired: %s timeout %s passed since %s", kind, e.Timeout, e.Since.UTC().Format(time.RFC3339))
 }
@@ -55,7 +59,7 @@ func (e *ExpiredError) Is(target error) bool {
 
 // TimedOut reports whether the request's session was discarded because its
 // idle or absolute timeout had passed (ReadError matches ErrExpired).
-func (s *Session) TimedOut() bool { return errors.Is(s.readErr, ErrExpired) }
+func (s *Session) TimedOut() bool { return s != nil && errors.Is(s.readErr, ErrExpired) }
 
 // RenewInterval is how often SeenKey is rewritten for an idle timeout: a
 // tenth of it, at least one second and at most one minute. A request within
@@ -71,6 +75,7 @@ func RenewInterval(idle time.Duration) time.Duration {
 // is marked modified so that the middleware replaces the cookie; its stored
 // data is deleted. A session whose renewal is due is marked modified.
 func (st *Storage) checkTimeouts(s *Session) (*Session, error) {
+	st.roll(s) // rolling.go
 	idle, abs := st.spec.IdleTimeout, st.spec.AbsoluteTimeout
 	if idle <= 0 && abs <= 0 {
 		return s, nil
@@ -104,29 +109,36 @@ func (st *Storage) checkTimeouts(s *Session) (*Session, error) {
 // adopted as if stamped now.
 func (st *Storage) expired(s *Session, now int64) error {
 	if abs := st.spec.AbsoluteTimeout; abs > 0 {
-		if created, ok := stampOf(s, CreatedKey); ok && now-created >= seconds(abs) {
-			return &ExpiredError{Timeout: abs, Since: time.Unix(created, 0)}
+		if created, ok := stampOf(s, CreatedKey); ok && (now-created >= seconds(abs) || created-now > maxClockSkew) {
+			return &ExpiredError{Timeout: abs, Since: time.Unix(created, 0), Future: created-now > maxClockSkew}
 		}
 	}
 	if idle := st.spec.IdleTimeout; idle > 0 {
-		if seen, ok := stampOf(s, SeenKey); ok && now-seen >= seconds(idle) {
-			return &ExpiredError{Idle: true, Timeout: idle, Since: time.Unix(seen, 0)}
+		if seen, ok := stampOf(s, SeenKey); ok && (now-seen >= seconds(idle) || seen-now > maxClockSkew) {
+			return &ExpiredError{Idle: true, Timeout: idle, Since: time.Unix(seen, 0), Future: seen-now > maxClockSkew}
 		}
 	}
 	return nil
 }
 
+// maxClockSkew (seconds) is how far in the future a stamp may lie, for
+// clocks of several app instances that disagree a little. A stamp further
+// ahead (from a clock that runs ahead, or forged by someone who holds the
+// secret) would stretch the session by as much: it ends the session
+// instead.
+const maxClockSkew = 60
+
 // stamp writes the stamps before a commit: CreatedKey once, SeenKey on
 // every commit (the cookie or the store is being written anyway).
 func (st *Storage) stamp(s *Session) {
-	if st.spec.IdleTimeout <= 0 && st.spec.AbsoluteTimeout <= 0 {
+	if !st.renews() && st.spec.AbsoluteTimeout <= 0 {
 		return
 	}
 	now := strconv.AppendInt(nil, st.now().Unix(), 10)
 	if st.spec.AbsoluteTimeout > 0 && !s.data.has(CreatedKey) {
 		s.SetRaw(CreatedKey, now)
 	}
-	if st.spec.IdleTimeout > 0 {
+	if st.renews() {
 		s.SetRaw(SeenKey, now)
 	}
 }

@@ -1,23 +1,41 @@
 // Package sqlstore keeps server-side sessions in a SQL database through
 // database/sql: SQLite (the embedded choice for a persistent store on one
-// machine) or PostgreSQL (for several app instances). It implements
-// runtime.Store and runtime.OwnerIndex.
+// machine), PostgreSQL or MySQL/MariaDB (for several app instances). It
+// implements runtime.Store and runtime.OwnerIndex.
 //
 // The package imports no driver; the app opens the *sql.DB with the driver
-// it likes and names the Dialect. Tested with modernc.org/sqlite (pure Go)
-// and github.com/jackc/pgx/v5/stdlib:
+// it likes and names the Dialect. Tested with modernc.org/sqlite (pure Go),
+// github.com/jackc/pgx/v5/stdlib and, on MariaDB 10.11,
+// github.com/go-sql-driver/mysql:
 //
 //	db, err := sql.Open("sqlite", "file:sessions.db?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
 //	st, err := sqlstore.New(db, sqlstore.Options{Dialect: sqlstore.SQLite})
 //	err = st.CreateTable(ctx) // or run st.DDL() in your migrations
 //
+// For MySQL and MariaDB, set interpolateParams=true in the DSN (each
+// statement is then one round trip instead of a prepare, an execute and a
+// close). clientFoundRows may be set or not.
+//
+//	db, err := sql.Open("mysql", "user:pass@tcp(127.0.0.1:3306)/app?interpolateParams=true")
+//	st, err := sqlstore.New(db, sqlstore.Options{Dialect: sqlstore.MySQL})
+//
 // # Table
 //
 // One row per session: id (primary key), data (the JSON object; jsonb in
-// PostgreSQL, text in SQLite), expires (timestamptz in PostgreSQL, Unix
-// milliseconds in SQLite; NULL for never) and owner (the schema's index key,
-// NULL for none), with partial indexes on owner and on expires. DDL returns
-// the statements; CreateTable runs them (they are idempotent).
+// PostgreSQL, text in SQLite and MySQL), expires (timestamptz in
+// PostgreSQL, Unix milliseconds in SQLite and MySQL; NULL for never) and
+// owner (the schema's index key, NULL for none), with indexes on owner and
+// on expires. DDL returns the statements; CreateTable runs them (they are
+// idempotent, and instances may run them at the same time).
+//
+// The MySQL table declares its character set (utf8mb4) instead of taking
+// the server's, which is often latin1, and keeps id and owner as byte
+// strings (VARBINARY): MySQL's text collations, utf8mb4_bin included,
+// ignore trailing spaces, and the default ones case and accents too, so
+// "alice", "Alice" and "alice " would share one owner. An owner is at most
+// 767 bytes; a longer one is an error under the strict SQL mode that MySQL
+// 5.7+ and MariaDB 10.2+ use by default (without it, the server would cut
+// it short).
 //
 // # Expiry
 //
@@ -49,6 +67,16 @@
 //     timeout, or they fail with "database is locked": set it in the DSN
 //     (modernc.org/sqlite: _pragma=busy_timeout(10000)); WAL mode lets
 //     reads run alongside the writer.
+//   - MySQL and MariaDB apply it in an InnoDB transaction: SELECT ... FOR
+//     UPDATE locks the row, runtime.ApplyPatch runs on the stored text, an
+//     UPDATE writes it back; key order and the bytes of every value are
+//     kept as with SQLite. The store does not use a JSON column with
+//     JSON_SET/JSON_REMOVE, which would be one statement: MySQL documents
+//     that its JSON type sorts an object's keys and keeps numbers as 64-bit
+//     integers or doubles (so a 23-digit integer would come back rounded),
+//     and MariaDB's JSON functions rewrite the text's spacing. The price is
+//     four round trips per update (begin, select, update, commit) where
+//     PostgreSQL needs one.
 //
 // A failing database (down, locked past the timeout, disk full) gives an
 // error, which runtime.Storage returns as a *runtime.StoreError; it never
@@ -77,6 +105,9 @@ const (
 	SQLite Dialect = iota + 1
 	// PostgreSQL 10 or newer; data is kept as jsonb.
 	PostgreSQL
+	// MySQL 5.7 or newer, or MariaDB 10.3 or newer, with InnoDB; data is
+	// kept as utf8mb4 text.
+	MySQL
 )
 
 func (d Dialect) String() string {
@@ -85,13 +116,15 @@ func (d Dialect) String() string {
 		return "SQLite"
 	case PostgreSQL:
 		return "PostgreSQL"
+	case MySQL:
+		return "MySQL"
 	}
 	return fmt.Sprintf("Dialect(%d)", int(d))
 }
 
 // Options configure a Store.
 type Options struct {
-	// Dialect is SQLite or PostgreSQL. Required.
+	// Dialect is SQLite, PostgreSQL or MySQL. Required.
 	Dialect Dialect
 	// Table is the table name, optionally schema-qualified ("app.sessions").
 	// Default "sessions".
@@ -111,7 +144,7 @@ type Store struct {
 }
 
 type queries struct {
-	create, read, update, updateRow, del, byOwner, delOwner, delExpired string
+	create, read, readForUpdate, update, updateRow, del, byOwner, delOwner, delExpired string
 }
 
 var tableName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$`)
@@ -137,8 +170,10 @@ func New(db *sql.DB, o Options) (*Store, error) {
 		s.q = sqliteQueries(o.Table)
 	case PostgreSQL:
 		s.q = postgresQueries(o.Table)
+	case MySQL:
+		s.q = mysqlQueries(o.Table)
 	default:
-		return nil, fmt.Errorf("sqlstore: unknown dialect %v (want sqlstore.SQLite or sqlstore.PostgreSQL)", o.Dialect)
+		return nil, fmt.Errorf("sqlstore: unknown dialect %v (want sqlstore.SQLite, sqlstore.PostgreSQL or sqlstore.MySQL)", o.Dialect)
 	}
 	return s, nil
 }
@@ -149,7 +184,7 @@ func sqliteQueries(t string) queries {
 ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires = excluded.expires, owner = excluded.owner
 WHERE ` + t + `.expires IS NOT NULL AND ` + t + `.expires <= ?5`,
 		read:       `SELECT data, expires, owner FROM ` + t + ` WHERE id = ?1 AND (expires IS NULL OR expires > ?2)`,
-		updateRow:  `UPDATE ` + t + ` SET data = ?2, expires = ?3, owner = ?4 WHERE id = ?1`,
+		updateRow:  `UPDATE ` + t + ` SET data = ?1, expires = ?2, owner = ?3 WHERE id = ?4`,
 		del:        `DELETE FROM ` + t + ` WHERE id = ?1`,
 		byOwner:    `SELECT id FROM ` + t + ` WHERE owner = ?1 AND (expires IS NULL OR expires > ?2)`,
 		delOwner:   `DELETE FROM ` + t + ` WHERE owner = ?1`,
@@ -177,9 +212,35 @@ WHERE id = $1 AND (expires IS NULL OR expires > $7)`,
 	}
 }
 
+func mysqlQueries(t string) queries {
+	// Create: an expired row with the id is replaced, a live one is left
+	// alone (and marked through LAST_INSERT_ID: see createMySQL). MySQL
+	// evaluates the assignments in order, so expires, which the others
+	// test, comes last.
+	expired := t + `.expires IS NOT NULL AND ` + t + `.expires <= ?`
+	read := `SELECT data, expires, owner FROM ` + t + ` WHERE id = ? AND (expires IS NULL OR expires > ?)`
+	return queries{
+		create: `INSERT INTO ` + t + ` (id, data, expires, owner) VALUES (?, ?, ?, ?)
+ON DUPLICATE KEY UPDATE
+  data = IF(` + expired + `, VALUES(data), data),
+  owner = IF(` + expired + `, VALUES(owner), IF(LAST_INSERT_ID(1), owner, owner)),
+  expires = IF(` + expired + `, VALUES(expires), expires)`,
+		read:          read,
+		readForUpdate: read + ` FOR UPDATE`,
+		updateRow:     `UPDATE ` + t + ` SET data = ?, expires = ?, owner = ? WHERE id = ?`,
+		del:           `DELETE FROM ` + t + ` WHERE id = ?`,
+		byOwner:       `SELECT id FROM ` + t + ` WHERE owner = ? AND (expires IS NULL OR expires > ?)`,
+		delOwner:      `DELETE FROM ` + t + ` WHERE owner = ?`,
+		delExpired:    `DELETE FROM ` + t + ` WHERE expires IS NOT NULL AND expires <= ?`,
+	}
+}
+
 // DDL returns the statements that create the table and its indexes. They
 // are idempotent (IF NOT EXISTS).
 func (s *Store) DDL() []string {
+	if s.d == MySQL {
+		return s.mysqlDDL()
+	}
 	// PostgreSQL puts an index in its table's schema; SQLite names the
 	// schema on the index instead.
 	idx := strings.ReplaceAll(s.table, ".", "_")
@@ -210,6 +271,25 @@ func (s *Store) DDL() []string {
 	}
 }
 
+// mysqlDDL is one CREATE TABLE with its indexes (MySQL has no CREATE
+// INDEX IF NOT EXISTS), so that instances starting together can all run
+// it. The table declares its character set rather than take the server's
+// (often latin1). id and owner are byte strings: MySQL's text collations,
+// utf8mb4_bin included, ignore trailing spaces, and the default ones case
+// and accents too, so "alice", "Alice" and "alice " would share an index
+// entry. Expiry is Unix milliseconds, compared with the app's clock.
+func (s *Store) mysqlDDL() []string {
+	idx := strings.ReplaceAll(s.table, ".", "_")
+	return []string{`CREATE TABLE IF NOT EXISTS ` + s.table + ` (
+  id      VARBINARY(255) NOT NULL PRIMARY KEY,
+  data    LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, -- the session's JSON object
+  expires BIGINT NULL,          -- Unix milliseconds; NULL: never
+  owner   VARBINARY(767) NULL,  -- the schema's index key; NULL: none
+  KEY ` + idx + `_owner_idx (owner),
+  KEY ` + idx + `_expires_idx (expires)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`}
+}
+
 // unqualified is the table name as CREATE INDEX ... ON wants it: SQLite
 // puts the schema on the index name, PostgreSQL on the table.
 func (s *Store) unqualified() string {
@@ -234,7 +314,7 @@ func (s *Store) timeArg(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
-	if s.d == SQLite {
+	if s.d != PostgreSQL {
 		return t.UnixMilli()
 	}
 	return t
@@ -249,8 +329,33 @@ func ownerArg(owner string) any {
 
 // Create implements runtime.Store.
 func (s *Store) Create(ctx context.Context, id string, rec runtime.Record) error {
-	n, err := s.exec(ctx, s.q.create, id, string(rec.Data), s.timeArg(rec.Expires), ownerArg(rec.Owner), s.timeArg(s.now()))
+	args := []any{id, string(rec.Data), s.timeArg(rec.Expires), ownerArg(rec.Owner), s.timeArg(s.now())}
+	if s.d == MySQL {
+		// Positional placeholders: now once per assignment.
+		args = append(args, args[4], args[4])
+	}
+	if s.d == MySQL {
+		return s.createMySQL(ctx, args)
+	}
+	n, err := s.exec(ctx, s.q.create, args...)
 	if err == nil && n == 0 {
+		return runtime.ErrIDTaken
+	}
+	return err
+}
+
+// createMySQL runs the upsert. A live row with the id is left as it was
+// and its branch of the statement calls LAST_INSERT_ID(1), which the server
+// reports as the statement's insert id: that tells a taken id whether or
+// not the DSN sets clientFoundRows (which counts the untouched row as
+// affected).
+func (s *Store) createMySQL(ctx context.Context, args []any) error {
+	res, err := s.db.ExecContext(ctx, s.q.create, args...)
+	if err != nil {
+		return err
+	}
+	taken, err := res.LastInsertId()
+	if err == nil && taken == 1 {
 		return runtime.ErrIDTaken
 	}
 	return err
@@ -274,7 +379,7 @@ func (s *Store) Read(ctx context.Context, id string) (runtime.Record, error) {
 		err   error
 	)
 	row := s.db.QueryRowContext(ctx, s.q.read, id, s.timeArg(s.now()))
-	if s.d == SQLite {
+	if s.d != PostgreSQL {
 		var exp sql.NullInt64
 		err = row.Scan(&data, &exp, &owner)
 		if exp.Valid {
@@ -299,8 +404,11 @@ func (s *Store) Read(ctx context.Context, id string) (runtime.Record, error) {
 
 // Update implements runtime.Store.
 func (s *Store) Update(ctx context.Context, id string, p runtime.Patch) error {
-	if s.d == SQLite {
-		return s.updateTx(ctx, id, p)
+	switch s.d {
+	case SQLite:
+		return s.updateSQLite(ctx, id, p)
+	case MySQL:
+		return s.updateMySQL(ctx, id, p)
 	}
 	del, err := json.Marshal(p.Delete)
 	if err != nil {
@@ -324,10 +432,10 @@ func (s *Store) Update(ctx context.Context, id string, p runtime.Patch) error {
 	return err
 }
 
-// updateTx applies a patch in a write transaction (SQLite): BEGIN
-// IMMEDIATE takes the write lock first, so no other writer can change the
-// row between the read and the write.
-func (s *Store) updateTx(ctx context.Context, id string, p runtime.Patch) (err error) {
+// updateSQLite applies a patch in a write transaction: BEGIN IMMEDIATE
+// takes the write lock first, so no other writer can change the row
+// between the read and the write.
+func (s *Store) updateSQLite(ctx context.Context, id string, p runtime.Patch) (err error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
@@ -348,12 +456,47 @@ func (s *Store) updateTx(ctx context.Context, id string, p runtime.Patch) (err e
 			conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
 	}()
+	if err := s.patchRow(ctx, conn, s.q.read, id, p); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return err
+	}
+	done = true
+	return nil
+}
+
+// updateMySQL applies a patch in an InnoDB transaction: SELECT ... FOR
+// UPDATE locks the row, so concurrent patches of one session run one
+// after the other, each on the latest data.
+func (s *Store) updateMySQL(ctx context.Context, id string, p runtime.Patch) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() // a no-op after Commit
+	if err := s.patchRow(ctx, tx, s.q.readForUpdate, id, p); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// querier is what *sql.Conn and *sql.Tx share.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// patchRow reads a live row with read, applies p to its text with
+// runtime.ApplyPatch (which keeps key order as JavaScript does) and writes
+// it back. The caller holds the row's lock.
+func (s *Store) patchRow(ctx context.Context, q querier, read, id string, p runtime.Patch) error {
 	var (
 		data  []byte
 		exp   sql.NullInt64
 		owner sql.NullString
 	)
-	err = conn.QueryRowContext(ctx, s.q.read, id, s.timeArg(s.now())).Scan(&data, &exp, &owner)
+	err := q.QueryRowContext(ctx, read, id, s.timeArg(s.now())).Scan(&data, &exp, &owner)
 	if errors.Is(err, sql.ErrNoRows) {
 		return runtime.ErrNotFound
 	}
@@ -367,14 +510,8 @@ func (s *Store) updateTx(ctx context.Context, id string, p runtime.Patch) (err e
 	if p.Owner != nil {
 		owner = sql.NullString{String: *p.Owner, Valid: *p.Owner != ""}
 	}
-	if _, err := conn.ExecContext(ctx, s.q.updateRow, id, string(data), s.timeArg(p.Expires), owner); err != nil {
-		return err
-	}
-	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
-		return err
-	}
-	done = true
-	return nil
+	_, err = q.ExecContext(ctx, s.q.updateRow, string(data), s.timeArg(p.Expires), owner, id)
+	return err
 }
 
 // Delete implements runtime.Store.

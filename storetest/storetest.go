@@ -120,6 +120,9 @@ func Run(t *testing.T, newStore func(t *testing.T) runtime.Store, opts ...Option
 		t.Run("Destroy", s.storageDestroy)
 		t.Run("RevokeOwner", s.storageRevoke)
 		t.Run("InFlightAfterDestroyOrRevoke", s.storageInFlight)
+		t.Run("RevokeUnderLoad", s.storageRevokeUnderLoad)
+		t.Run("IDBoundToSession", s.storageIDBound)
+		t.Run("RetentionBoundedByTimeouts", s.storageRetention)
 	})
 }
 

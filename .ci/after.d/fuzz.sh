@@ -19,6 +19,7 @@
     ./runtime:FuzzParseObject \
     ./runtime:FuzzCodecs \
     ./generator:FuzzLoad \
+    ./generator:FuzzSchemaCompiles \
     ./golden/types:FuzzTypedRoundTrip; do
     pkg="${target%%:*}" name="${target##*:}"
     corpus="$pkg/testdata/fuzz/$name"

@@ -147,6 +147,7 @@ func (s *SignedSession) PopMessage() (string, bool) {
 
 // signedSpec describes session "Signed" for the runtime.
 var signedSpec = runtime.Spec{
+	ContextKey: signedSessionKey{},
 	Cookie: runtime.CookieOptions{
 		HTTPOnly: true,
 		Name:     "__session",
@@ -160,6 +161,12 @@ var signedSpec = runtime.Spec{
 // SignedStorage reads, commits and destroys SignedSession values.
 // The data is kept in the signed cookie "__session".
 // It is safe for concurrent use.
+//
+// Create one at start-up with NewSignedStorage. Wrap the handlers with Middleware,
+// which reads the session before a handler runs and commits it, when it
+// changed, before the response starts; a handler gets it with SignedSessionFrom.
+// Call RegenerateID at sign-in and DestroySession at sign-out. Package
+// github.com/sessiongen/sessiongen/sessiontest tests handlers that use it.
 type SignedStorage struct {
 	st *runtime.Storage
 }
@@ -175,8 +182,12 @@ func NewSignedStorage(cfg Config) (*SignedStorage, error) {
 	return &SignedStorage{st: st}, nil
 }
 
-// Runtime returns the untyped storage.
+// Runtime returns the untyped storage (nil for a nil or zero-value storage,
+// whose methods then return runtime.ErrNoStorage instead of panicking).
 func (st *SignedStorage) Runtime() *runtime.Storage {
+	if st == nil {
+		return nil
+	}
 	return st.st
 }
 
@@ -184,7 +195,7 @@ func (st *SignedStorage) Runtime() *runtime.Storage {
 // cookie gives a new empty session and a nil error; the error is non-nil only
 // when the server-side store fails.
 func (st *SignedStorage) GetSession(r *http.Request) (*SignedSession, error) {
-	s, err := st.st.GetSession(r)
+	s, err := st.Runtime().GetSession(r)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +205,7 @@ func (st *SignedStorage) GetSession(r *http.Request) (*SignedSession, error) {
 // GetSessionHeader is GetSession for callers without an *http.Request: it takes
 // the value of the Cookie header.
 func (st *SignedStorage) GetSessionHeader(ctx context.Context, cookieHeader string) (*SignedSession, error) {
-	s, err := st.st.GetSessionHeader(ctx, cookieHeader)
+	s, err := st.Runtime().GetSessionHeader(ctx, cookieHeader)
 	if err != nil {
 		return nil, err
 	}
@@ -205,22 +216,22 @@ func (st *SignedStorage) GetSessionHeader(ctx context.Context, cookieHeader stri
 // storage, writes its changes to the store). A cookie over 4096 bytes is refused
 // with a *runtime.TooLargeError (errors.Is(err, runtime.ErrTooLarge)).
 func (st *SignedStorage) CommitSession(w http.ResponseWriter, s *SignedSession, opts ...CommitOption) error {
-	return st.st.CommitSession(w, (*runtime.Session)(s), opts...)
+	return st.Runtime().CommitSession(w, (*runtime.Session)(s), opts...)
 }
 
 // CommitSessionHeader is CommitSession returning the Set-Cookie header's value.
 func (st *SignedStorage) CommitSessionHeader(s *SignedSession, opts ...CommitOption) (string, error) {
-	return st.st.CommitSessionHeader((*runtime.Session)(s), opts...)
+	return st.Runtime().CommitSessionHeader((*runtime.Session)(s), opts...)
 }
 
 // DestroySession expires the cookie (and deletes server-side data).
 func (st *SignedStorage) DestroySession(w http.ResponseWriter, s *SignedSession) error {
-	return st.st.DestroySession(w, (*runtime.Session)(s))
+	return st.Runtime().DestroySession(w, (*runtime.Session)(s))
 }
 
 // DestroySessionHeader is DestroySession returning the Set-Cookie header's value.
 func (st *SignedStorage) DestroySessionHeader(s *SignedSession) (string, error) {
-	return st.st.DestroySessionHeader((*runtime.Session)(s))
+	return st.Runtime().DestroySessionHeader((*runtime.Session)(s))
 }
 
 // RegenerateID starts the session anew at login; call it before CommitSession.
@@ -229,7 +240,7 @@ func (st *SignedStorage) DestroySessionHeader(s *SignedSession) (string, error) 
 // under the old one is deleted, so that an id planted before login (session
 // fixation) is useless after it.
 func (st *SignedStorage) RegenerateID(s *SignedSession) error {
-	return st.st.RegenerateID((*runtime.Session)(s))
+	return st.Runtime().RegenerateID((*runtime.Session)(s))
 }
 
 // signedSessionKey is the context key under which SignedStorage.Middleware keeps the SignedSession.
@@ -241,7 +252,7 @@ type signedSessionKey struct{}
 // response starts, is answered by Config.ErrorHandler (500 by default). Changes
 // made after the first byte are not committed. See runtime.Storage.Middleware.
 func (st *SignedStorage) Middleware(next http.Handler) http.Handler {
-	return st.st.Middleware(signedSessionKey{}, next)
+	return st.Runtime().Middleware(signedSessionKey{}, next)
 }
 
 // SignedSessionFrom returns the SignedSession that SignedStorage.Middleware put in ctx. It reports
@@ -257,7 +268,7 @@ func SignedSessionFrom(ctx context.Context) (*SignedSession, bool) {
 // Require returns next guarded by allow: a request whose session allow refuses
 // is answered 403 Forbidden. It applies Middleware itself when it has not run.
 func (st *SignedStorage) Require(allow func(*SignedSession) bool, next http.Handler) http.Handler {
-	return st.st.Require(signedSessionKey{}, func(s *runtime.Session) bool {
+	return st.Runtime().Require(signedSessionKey{}, func(s *runtime.Session) bool {
 		return allow((*SignedSession)(s))
 	}, next)
 }
@@ -380,6 +391,7 @@ func (s *EncryptedSession) PopMessage() (string, bool) {
 
 // encryptedSpec describes session "Encrypted" for the runtime.
 var encryptedSpec = runtime.Spec{
+	ContextKey: encryptedSessionKey{},
 	Cookie: runtime.CookieOptions{
 		HTTPOnly: true,
 		Name:     "__session_enc",
@@ -394,6 +406,12 @@ var encryptedSpec = runtime.Spec{
 // EncryptedStorage reads, commits and destroys EncryptedSession values.
 // The data is kept in the encrypted cookie "__session_enc".
 // It is safe for concurrent use.
+//
+// Create one at start-up with NewEncryptedStorage. Wrap the handlers with Middleware,
+// which reads the session before a handler runs and commits it, when it
+// changed, before the response starts; a handler gets it with EncryptedSessionFrom.
+// Call RegenerateID at sign-in and DestroySession at sign-out. Package
+// github.com/sessiongen/sessiongen/sessiontest tests handlers that use it.
 type EncryptedStorage struct {
 	st *runtime.Storage
 }
@@ -409,8 +427,12 @@ func NewEncryptedStorage(cfg Config) (*EncryptedStorage, error) {
 	return &EncryptedStorage{st: st}, nil
 }
 
-// Runtime returns the untyped storage.
+// Runtime returns the untyped storage (nil for a nil or zero-value storage,
+// whose methods then return runtime.ErrNoStorage instead of panicking).
 func (st *EncryptedStorage) Runtime() *runtime.Storage {
+	if st == nil {
+		return nil
+	}
 	return st.st
 }
 
@@ -418,7 +440,7 @@ func (st *EncryptedStorage) Runtime() *runtime.Storage {
 // cookie gives a new empty session and a nil error; the error is non-nil only
 // when the server-side store fails.
 func (st *EncryptedStorage) GetSession(r *http.Request) (*EncryptedSession, error) {
-	s, err := st.st.GetSession(r)
+	s, err := st.Runtime().GetSession(r)
 	if err != nil {
 		return nil, err
 	}
@@ -428,7 +450,7 @@ func (st *EncryptedStorage) GetSession(r *http.Request) (*EncryptedSession, erro
 // GetSessionHeader is GetSession for callers without an *http.Request: it takes
 // the value of the Cookie header.
 func (st *EncryptedStorage) GetSessionHeader(ctx context.Context, cookieHeader string) (*EncryptedSession, error) {
-	s, err := st.st.GetSessionHeader(ctx, cookieHeader)
+	s, err := st.Runtime().GetSessionHeader(ctx, cookieHeader)
 	if err != nil {
 		return nil, err
 	}
@@ -439,22 +461,22 @@ func (st *EncryptedStorage) GetSessionHeader(ctx context.Context, cookieHeader s
 // storage, writes its changes to the store). A cookie over 4096 bytes is refused
 // with a *runtime.TooLargeError (errors.Is(err, runtime.ErrTooLarge)).
 func (st *EncryptedStorage) CommitSession(w http.ResponseWriter, s *EncryptedSession, opts ...CommitOption) error {
-	return st.st.CommitSession(w, (*runtime.Session)(s), opts...)
+	return st.Runtime().CommitSession(w, (*runtime.Session)(s), opts...)
 }
 
 // CommitSessionHeader is CommitSession returning the Set-Cookie header's value.
 func (st *EncryptedStorage) CommitSessionHeader(s *EncryptedSession, opts ...CommitOption) (string, error) {
-	return st.st.CommitSessionHeader((*runtime.Session)(s), opts...)
+	return st.Runtime().CommitSessionHeader((*runtime.Session)(s), opts...)
 }
 
 // DestroySession expires the cookie (and deletes server-side data).
 func (st *EncryptedStorage) DestroySession(w http.ResponseWriter, s *EncryptedSession) error {
-	return st.st.DestroySession(w, (*runtime.Session)(s))
+	return st.Runtime().DestroySession(w, (*runtime.Session)(s))
 }
 
 // DestroySessionHeader is DestroySession returning the Set-Cookie header's value.
 func (st *EncryptedStorage) DestroySessionHeader(s *EncryptedSession) (string, error) {
-	return st.st.DestroySessionHeader((*runtime.Session)(s))
+	return st.Runtime().DestroySessionHeader((*runtime.Session)(s))
 }
 
 // RegenerateID starts the session anew at login; call it before CommitSession.
@@ -463,7 +485,7 @@ func (st *EncryptedStorage) DestroySessionHeader(s *EncryptedSession) (string, e
 // under the old one is deleted, so that an id planted before login (session
 // fixation) is useless after it.
 func (st *EncryptedStorage) RegenerateID(s *EncryptedSession) error {
-	return st.st.RegenerateID((*runtime.Session)(s))
+	return st.Runtime().RegenerateID((*runtime.Session)(s))
 }
 
 // encryptedSessionKey is the context key under which EncryptedStorage.Middleware keeps the EncryptedSession.
@@ -475,7 +497,7 @@ type encryptedSessionKey struct{}
 // response starts, is answered by Config.ErrorHandler (500 by default). Changes
 // made after the first byte are not committed. See runtime.Storage.Middleware.
 func (st *EncryptedStorage) Middleware(next http.Handler) http.Handler {
-	return st.st.Middleware(encryptedSessionKey{}, next)
+	return st.Runtime().Middleware(encryptedSessionKey{}, next)
 }
 
 // EncryptedSessionFrom returns the EncryptedSession that EncryptedStorage.Middleware put in ctx. It reports
@@ -491,7 +513,7 @@ func EncryptedSessionFrom(ctx context.Context) (*EncryptedSession, bool) {
 // Require returns next guarded by allow: a request whose session allow refuses
 // is answered 403 Forbidden. It applies Middleware itself when it has not run.
 func (st *EncryptedStorage) Require(allow func(*EncryptedSession) bool, next http.Handler) http.Handler {
-	return st.st.Require(encryptedSessionKey{}, func(s *runtime.Session) bool {
+	return st.Runtime().Require(encryptedSessionKey{}, func(s *runtime.Session) bool {
 		return allow((*EncryptedSession)(s))
 	}, next)
 }
@@ -616,6 +638,7 @@ func (s *ServerSession) PopMessage() (string, bool) {
 
 // serverSpec describes session "Server" for the runtime.
 var serverSpec = runtime.Spec{
+	ContextKey: serverSessionKey{},
 	Cookie: runtime.CookieOptions{
 		HTTPOnly: true,
 		Name:     "__session_srv",
@@ -630,6 +653,12 @@ var serverSpec = runtime.Spec{
 // ServerStorage reads, commits and destroys ServerSession values.
 // The data is kept in a server-side store; the cookie "__session_srv" holds the signed id.
 // It is safe for concurrent use.
+//
+// Create one at start-up with NewServerStorage. Wrap the handlers with Middleware,
+// which reads the session before a handler runs and commits it, when it
+// changed, before the response starts; a handler gets it with ServerSessionFrom.
+// Call RegenerateID at sign-in and DestroySession at sign-out. Package
+// github.com/sessiongen/sessiongen/sessiontest tests handlers that use it.
 type ServerStorage struct {
 	st *runtime.Storage
 }
@@ -645,8 +674,12 @@ func NewServerStorage(cfg Config) (*ServerStorage, error) {
 	return &ServerStorage{st: st}, nil
 }
 
-// Runtime returns the untyped storage.
+// Runtime returns the untyped storage (nil for a nil or zero-value storage,
+// whose methods then return runtime.ErrNoStorage instead of panicking).
 func (st *ServerStorage) Runtime() *runtime.Storage {
+	if st == nil {
+		return nil
+	}
 	return st.st
 }
 
@@ -654,7 +687,7 @@ func (st *ServerStorage) Runtime() *runtime.Storage {
 // cookie gives a new empty session and a nil error; the error is non-nil only
 // when the server-side store fails.
 func (st *ServerStorage) GetSession(r *http.Request) (*ServerSession, error) {
-	s, err := st.st.GetSession(r)
+	s, err := st.Runtime().GetSession(r)
 	if err != nil {
 		return nil, err
 	}
@@ -664,7 +697,7 @@ func (st *ServerStorage) GetSession(r *http.Request) (*ServerSession, error) {
 // GetSessionHeader is GetSession for callers without an *http.Request: it takes
 // the value of the Cookie header.
 func (st *ServerStorage) GetSessionHeader(ctx context.Context, cookieHeader string) (*ServerSession, error) {
-	s, err := st.st.GetSessionHeader(ctx, cookieHeader)
+	s, err := st.Runtime().GetSessionHeader(ctx, cookieHeader)
 	if err != nil {
 		return nil, err
 	}
@@ -675,22 +708,22 @@ func (st *ServerStorage) GetSessionHeader(ctx context.Context, cookieHeader stri
 // storage, writes its changes to the store). A cookie over 4096 bytes is refused
 // with a *runtime.TooLargeError (errors.Is(err, runtime.ErrTooLarge)).
 func (st *ServerStorage) CommitSession(w http.ResponseWriter, s *ServerSession, opts ...CommitOption) error {
-	return st.st.CommitSession(w, (*runtime.Session)(s), opts...)
+	return st.Runtime().CommitSession(w, (*runtime.Session)(s), opts...)
 }
 
 // CommitSessionHeader is CommitSession returning the Set-Cookie header's value.
 func (st *ServerStorage) CommitSessionHeader(s *ServerSession, opts ...CommitOption) (string, error) {
-	return st.st.CommitSessionHeader((*runtime.Session)(s), opts...)
+	return st.Runtime().CommitSessionHeader((*runtime.Session)(s), opts...)
 }
 
 // DestroySession expires the cookie (and deletes server-side data).
 func (st *ServerStorage) DestroySession(w http.ResponseWriter, s *ServerSession) error {
-	return st.st.DestroySession(w, (*runtime.Session)(s))
+	return st.Runtime().DestroySession(w, (*runtime.Session)(s))
 }
 
 // DestroySessionHeader is DestroySession returning the Set-Cookie header's value.
 func (st *ServerStorage) DestroySessionHeader(s *ServerSession) (string, error) {
-	return st.st.DestroySessionHeader((*runtime.Session)(s))
+	return st.Runtime().DestroySessionHeader((*runtime.Session)(s))
 }
 
 // RegenerateID starts the session anew at login; call it before CommitSession.
@@ -699,7 +732,7 @@ func (st *ServerStorage) DestroySessionHeader(s *ServerSession) (string, error) 
 // under the old one is deleted, so that an id planted before login (session
 // fixation) is useless after it.
 func (st *ServerStorage) RegenerateID(s *ServerSession) error {
-	return st.st.RegenerateID((*runtime.Session)(s))
+	return st.Runtime().RegenerateID((*runtime.Session)(s))
 }
 
 // serverSessionKey is the context key under which ServerStorage.Middleware keeps the ServerSession.
@@ -711,7 +744,7 @@ type serverSessionKey struct{}
 // response starts, is answered by Config.ErrorHandler (500 by default). Changes
 // made after the first byte are not committed. See runtime.Storage.Middleware.
 func (st *ServerStorage) Middleware(next http.Handler) http.Handler {
-	return st.st.Middleware(serverSessionKey{}, next)
+	return st.Runtime().Middleware(serverSessionKey{}, next)
 }
 
 // ServerSessionFrom returns the ServerSession that ServerStorage.Middleware put in ctx. It reports
@@ -727,7 +760,7 @@ func ServerSessionFrom(ctx context.Context) (*ServerSession, bool) {
 // Require returns next guarded by allow: a request whose session allow refuses
 // is answered 403 Forbidden. It applies Middleware itself when it has not run.
 func (st *ServerStorage) Require(allow func(*ServerSession) bool, next http.Handler) http.Handler {
-	return st.st.Require(serverSessionKey{}, func(s *runtime.Session) bool {
+	return st.Runtime().Require(serverSessionKey{}, func(s *runtime.Session) bool {
 		return allow((*ServerSession)(s))
 	}, next)
 }

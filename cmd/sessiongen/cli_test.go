@@ -136,8 +136,8 @@ func TestInit(t *testing.T) {
 	pkgDir, _ := os.Getwd()
 	dir := t.TempDir()
 	code, stdout, stderr := inDir(t, dir, "init")
-	if code != 0 || !strings.Contains(stdout, "sessions.yaml") || stderr != "" {
-		t.Fatalf("init: exit %d, %q, %q", code, stdout, stderr)
+	if code != 0 || !strings.Contains(stdout, "go tool sessiongen -schema sessions.yaml") || stderr != "" {
+		t.Fatalf("init: exit %d, %q, %q; want the go tool hint", code, stdout, stderr)
 	}
 	written, err := os.ReadFile(filepath.Join(dir, "sessions.yaml"))
 	if err != nil || !bytes.Equal(written, starter) {

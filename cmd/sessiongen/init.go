@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	_ "embed"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+
+	"github.com/sessiongen/sessiongen/generator"
 )
 
 //go:embed starter.yaml
@@ -32,7 +35,8 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sessiongen: %v\n", err)
 		return 1
 	}
-	if _, err := f.Write(starter); err != nil {
+	text := bytes.Replace(starter, []byte(generator.JSONSchemaURL), []byte(schemaURL(releaseVersion(moduleVersion()))), 1)
+	if _, err := f.Write(text); err != nil {
 		f.Close()
 		fmt.Fprintf(stderr, "sessiongen: %v\n", err)
 		return 1
@@ -41,6 +45,7 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sessiongen: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "wrote %s; generate with: sessiongen -schema %s\n", path, path)
+	fmt.Fprintf(stdout, "wrote %s; generate with: go tool sessiongen -schema %s\n"+
+		"(once per module: go get -tool github.com/sessiongen/sessiongen/cmd/sessiongen)\n", path, path)
 	return 0
 }

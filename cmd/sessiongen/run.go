@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -15,7 +16,7 @@ import (
 	"github.com/sessiongen/sessiongen/generator"
 )
 
-const usage = `usage: sessiongen -schema FILE [-o FILE] [-check]
+const usage = `usage: sessiongen -schema FILE [-o FILE] [-ts FILE] [-check]
        sessiongen init [FILE]
        sessiongen secret
 
@@ -23,9 +24,11 @@ Generates typed session accessors from a YAML schema (see go doc
 github.com/sessiongen/sessiongen/cmd/sessiongen).
 
   -schema FILE  the YAML schema (required)
-  -o FILE       output file (default: the schema's name with _gen.go)
+  -o FILE       output file (default: the schema's name with _gen.go);
+                - writes to standard output
+  -ts FILE      also write the TypeScript types and cookie options (React Router)
   -check        write nothing; print a diff and exit 1 if the output is stale
-  -version      print the version
+  -version      print the module version (a release, or (devel))
 
 sessiongen init writes a commented starter schema; it never overwrites a file.
 Editors check a schema against sessiongen.schema.json (its first line says so).
@@ -44,6 +47,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(io.Discard)
 	schema := fs.String("schema", "", "")
 	out := fs.String("o", "", "")
+	tsOut := fs.String("ts", "", "")
 	check := fs.Bool("check", false, "")
 	version := fs.Bool("version", false, "")
 	if err := fs.Parse(args); err != nil {
@@ -68,10 +72,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *out == "" {
 		*out = strings.TrimSuffix(*schema, filepath.Ext(*schema)) + "_gen.go"
 	}
-	return generate(*schema, *out, *check, stdout, stderr)
+	return generate(*schema, *out, *tsOut, *check, stdout, stderr)
 }
 
-func generate(schema, out string, check bool, stdout, stderr io.Writer) int {
+func generate(schema, out, tsOut string, check bool, stdout, stderr io.Writer) int {
+	if check && (out == "-" || tsOut == "-") {
+		fmt.Fprintln(stderr, "sessiongen: -check needs files to compare with, not - (see sessiongen -h)")
+		return 2
+	}
 	src, err := os.ReadFile(schema)
 	if err != nil {
 		fmt.Fprintf(stderr, "sessiongen: %v\n", err)
@@ -80,33 +88,126 @@ func generate(schema, out string, check bool, stdout, stderr io.Writer) int {
 		}
 		return 1
 	}
-	source, err := filepath.Rel(filepath.Dir(out), schema)
-	if err != nil {
-		source = filepath.Base(schema)
+	opts := generator.Options{Filename: schema, Source: relSource(out, schema), Version: releaseVersion(moduleVersion()), Output: out}
+	var code, tsCode []byte
+	if tsOut == "" {
+		code, err = generator.Generate(src, opts)
+	} else {
+		code, tsCode, err = generator.GenerateFiles(src, opts, relSource(tsOut, schema))
 	}
-	code, err := generator.Generate(src, generator.Options{Filename: schema, Source: source})
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	old, err := os.ReadFile(out)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		fmt.Fprintf(stderr, "sessiongen: %v\n", err)
-		return 1
+	fix := "sessiongen -schema " + schema + " -o " + out
+	if tsOut != "" {
+		fix += " -ts " + tsOut
 	}
-	if bytes.Equal(old, code) {
+	status := update(fix, out, code, check, stdout, stderr)
+	if tsOut != "" {
+		status = max(status, update(fix, tsOut, tsCode, check, stdout, stderr))
+	}
+	return status
+}
+
+// relSource names the schema relative to the directory of a generated file
+// (the working directory for standard output).
+func relSource(out, schema string) string {
+	dir := filepath.Dir(out)
+	if out == "-" {
+		dir = "."
+	}
+	source, err := filepath.Rel(dir, schema)
+	if err != nil {
+		return filepath.Base(schema)
+	}
+	return source
+}
+
+// update writes code to out (standard output for "-") when it differs, or
+// under check reports the difference.
+func update(fix, out string, code []byte, check bool, stdout, stderr io.Writer) int {
+	if out == "-" {
+		if _, err := stdout.Write(code); err != nil {
+			fmt.Fprintf(stderr, "sessiongen: writing standard output: %v\n", err)
+			return 1
+		}
 		return 0
 	}
-	if check {
-		fmt.Fprint(stdout, udiff.Unified(out+" (on disk)", out+" (generated)", string(old), string(code)))
-		fmt.Fprintf(stderr, "sessiongen: %s is stale: run sessiongen -schema %s -o %s\n", out, schema, out)
+	err := writeOutput(out, code, check, stdout)
+	if errors.Is(err, errStale) {
+		fmt.Fprintf(stderr, "sessiongen: %s is stale: run %s\n", out, fix)
 		return 1
 	}
-	if err := writeAtomic(out, code); err != nil {
+	if err != nil {
 		fmt.Fprintf(stderr, "sessiongen: %v\n", err)
 		return 1
 	}
 	return 0
+}
+
+// errStale is writeOutput's error under -check when the file on disk is
+// not what the schema generates.
+var errStale = errors.New("stale")
+
+// writeOutput writes code to out unless out holds it already; with check,
+// it prints the diff instead. A target that is not a regular file (a
+// device such as /dev/stdout, a pipe) is written in place, never read or
+// replaced; a symlink is followed, so the link stays and its target is
+// written. Errors name out as the user gave it.
+func writeOutput(out string, code []byte, check bool, stdout io.Writer) error {
+	target := out
+	if resolved, err := filepath.EvalSymlinks(out); err == nil {
+		target = resolved
+	}
+	fi, err := os.Stat(target)
+	if err == nil && !fi.Mode().IsRegular() {
+		if check {
+			return fmt.Errorf("-check: %s is not a regular file", out)
+		}
+		return writeInPlace(out, target, code)
+	}
+	old, err := os.ReadFile(target)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("cannot read %s: %w", out, pathErr(err))
+	}
+	if bytes.Equal(old, code) {
+		return nil
+	}
+	if check {
+		fmt.Fprint(stdout, udiff.Unified(out+" (on disk)", out+" (generated)", string(old), string(code)))
+		return errStale
+	}
+	if err := writeAtomic(target, code); err != nil {
+		return fmt.Errorf("cannot write %s: %w", out, pathErr(err))
+	}
+	return nil
+}
+
+// writeInPlace writes code into an existing file that is not a regular
+// file, without truncating or replacing it.
+func writeInPlace(out, target string, code []byte) error {
+	f, err := os.OpenFile(target, os.O_WRONLY, 0)
+	if err == nil {
+		_, err = f.Write(code)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", out, pathErr(err))
+	}
+	return nil
+}
+
+// pathErr drops the path of a *fs.PathError (a temporary file's, or a
+// resolved symlink's), which the caller replaces with the user's name.
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // writeAtomic writes data to a temporary file beside path and renames it

@@ -17,12 +17,13 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/sessiongen/sessiongen/internal/browsertest"
 	"github.com/sessiongen/sessiongen/runtime"
 )
 
 // These tests drive the example app with a real headless Chromium: real
 // cookies, real redirects, real HttpOnly. They need Debian's chromium
-// package; see chromiumPath.
+// package; see internal/browsertest.
 
 const (
 	userCookie  = "__session"
@@ -30,104 +31,24 @@ const (
 	testSecret  = "browser-test-secret-of-at-least-32-bytes!"
 )
 
-// chromiumPath finds the browser: $SESSIONGEN_CHROMIUM, else
-// /usr/bin/chromium. Without one the tests skip, or fail under CI=true.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	p := os.Getenv("SESSIONGEN_CHROMIUM")
-	if p == "" {
-		p = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(p); err != nil {
-		msg := "no Chromium at " + p + ": install Debian's chromium (bash .ci/setup.d/40-chromium.sh) or set SESSIONGEN_CHROMIUM"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return p
-}
-
-// startBrowser starts one headless Chromium for the test, with a fresh
-// profile, and returns its root context. Each scenario opens its own
-// browser context (its own cookie jar) in it with newTab.
-func startBrowser(t *testing.T) context.Context {
-	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath(t)),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true), // the tests run as root in CI
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("no-default-browser-check", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.WindowSize(1000, 800),
-		chromedp.UserDataDir(t.TempDir()),
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	t.Cleanup(cancel)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(cancelAlloc)
-	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelBrowser)
-	start := time.Now()
-	if err := chromedp.Do(browserCtx); err != nil {
-		t.Fatalf("starting Chromium: %v", err)
-	}
-	t.Logf("Chromium started in %v", time.Since(start).Round(time.Millisecond))
-	return browserCtx
-}
-
-// newTab opens a tab in a new browser context: an empty cookie jar, as a
-// fresh incognito window has. Each step gets at most 10 seconds.
-func newTab(t *testing.T, browser context.Context) context.Context {
-	t.Helper()
-	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
-	t.Cleanup(cancel)
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("opening a tab: %v", err)
-	}
-	return ctx
-}
-
 // app starts the example app on 127.0.0.1 with production cookie settings
 // (Secure on: Chromium treats http://127.0.0.1 as a secure context).
 func app(t *testing.T, idle time.Duration) string {
 	t.Helper()
-	h, err := newServer(config{Secrets: []string{testSecret}, IdleTimeout: idle})
+	return appWith(t, config{IdleTimeout: idle})
+}
+
+// appWith is app with more of the configuration chosen.
+func appWith(t *testing.T, cfg config) string {
+	t.Helper()
+	cfg.Secrets = []string{testSecret}
+	h, err := newServer(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
 	return ts.URL
-}
-
-// step runs actions with a bounded time.
-func step(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := chromedp.Do(sctx, actions...); err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-}
-
-// run runs one action with a bounded time and returns its value.
-func run[T any](t *testing.T, ctx context.Context, what string, a chromedp.Action[T]) T {
-	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	v, err := chromedp.Run(sctx, a)
-	if err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-	return v
 }
 
 // submit runs actions that cause a navigation (a click on a submit button)
@@ -146,13 +67,13 @@ func submit(t *testing.T, ctx context.Context, what string, actions ...chromedp.
 // visit navigates to base+path and returns the final response.
 func visit(t *testing.T, ctx context.Context, base, path string) *network.Response {
 	t.Helper()
-	return run(t, ctx, "visit "+path, chromedp.NavigateResponse(base+path))
+	return browsertest.Run(t, ctx, "visit "+path, chromedp.NavigateResponse(base+path))
 }
 
 // location returns the page's URL without base.
 func location(t *testing.T, ctx context.Context, base string) string {
 	t.Helper()
-	return strings.TrimPrefix(run(t, ctx, "location", chromedp.Location()), base)
+	return strings.TrimPrefix(browsertest.Run(t, ctx, "location", chromedp.Location()), base)
 }
 
 // text returns the text of the element with id on the loaded page; it
@@ -160,15 +81,15 @@ func location(t *testing.T, ctx context.Context, base string) string {
 func text(t *testing.T, ctx context.Context, id string) string {
 	t.Helper()
 	if !present(t, ctx, id) {
-		t.Fatalf("no #%s on the page at %s", id, run(t, ctx, "location", chromedp.Location()))
+		t.Fatalf("no #%s on the page at %s", id, browsertest.Run(t, ctx, "location", chromedp.Location()))
 	}
-	return run(t, ctx, "text of #"+id, chromedp.Text(chromedp.ID(id)))
+	return browsertest.Run(t, ctx, "text of #"+id, chromedp.Text(chromedp.ID(id)))
 }
 
 // present reports whether an element with id is on the page now.
 func present(t *testing.T, ctx context.Context, id string) bool {
 	t.Helper()
-	return run(t, ctx, "look for #"+id, chromedp.Evaluate[bool]("document.getElementById("+jsString(id)+") !== null"))
+	return browsertest.Run(t, ctx, "look for #"+id, chromedp.Evaluate[bool]("document.getElementById("+jsString(id)+") !== null"))
 }
 
 func jsString(s string) string { return "'" + strings.ReplaceAll(s, "'", "\\'") + "'" }
@@ -184,7 +105,7 @@ func login(t *testing.T, ctx context.Context, base, user, password string, remem
 	if remember {
 		steps = append(steps, chromedp.Click(chromedp.ID("remember")))
 	}
-	step(t, ctx, "fill in the sign-in form", steps...)
+	browsertest.Do(t, ctx, "fill in the sign-in form", steps...)
 	resp := submit(t, ctx, "sign in", chromedp.Click(chromedp.ID("submit")))
 	if resp.Status != http.StatusOK || location(t, ctx, base) != "/" {
 		t.Fatalf("after signing in: status %d at %s, want 200 at /", resp.Status, location(t, ctx, base))
@@ -230,12 +151,12 @@ func setCookie(t *testing.T, ctx context.Context, base string, c *network.Cookie
 
 func TestBrowser(t *testing.T) {
 	start := time.Now()
-	browser := startBrowser(t)
+	browser := browsertest.Start(t)
 	t.Cleanup(func() { t.Logf("browser tests took %v", time.Since(start).Round(time.Millisecond)) })
 
 	t.Run("LoginDashboardFlashOnce", func(t *testing.T) {
 		base := app(t, time.Hour)
-		ctx := newTab(t, browser)
+		ctx := browsertest.NewTab(t, browser)
 		if resp := visit(t, ctx, base, "/"); resp.Status != http.StatusOK || !strings.HasPrefix(location(t, ctx, base), "/login?redirectTo=%2F") {
 			t.Fatalf("signed out, / went to %s (status %d), want the sign-in page", location(t, ctx, base), resp.Status)
 		}
@@ -254,10 +175,10 @@ func TestBrowser(t *testing.T) {
 		if present(t, ctx, "delete-Bread") || !present(t, ctx, "delete-Coffee") {
 			t.Errorf("items after deleting Bread: %q", text(t, ctx, "items"))
 		}
-		shot := run(t, ctx, "screenshot", chromedp.FullScreenshot(100))
+		shot := browsertest.Run(t, ctx, "screenshot", chromedp.FullScreenshot(100))
 		checkPNG(t, shot)
 
-		step(t, ctx, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("items")))
+		browsertest.Do(t, ctx, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("items")))
 		if present(t, ctx, "flash") {
 			t.Errorf("the flash %q is still there after a reload", text(t, ctx, "flash"))
 		}
@@ -271,7 +192,7 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("HttpOnlyCookieHiddenFromScript", func(t *testing.T) {
 		base := app(t, time.Hour)
-		ctx := newTab(t, browser)
+		ctx := browsertest.NewTab(t, browser)
 		login(t, ctx, base, "demo", "demo-password", false)
 		c := cookie(t, ctx, base, userCookie)
 		if c == nil {
@@ -281,7 +202,7 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("session cookie attributes: httpOnly=%v secure=%v sameSite=%q path=%q, want HttpOnly, Secure, Lax, /", c.HTTPOnly, c.Secure, c.SameSite, c.Path)
 		}
 		// A cookie script may see, to show that document.cookie works here.
-		seen := run(t, ctx, "document.cookie", chromedp.Evaluate[string](`document.cookie = "probe=visible; path=/"; document.cookie`))
+		seen := browsertest.Run(t, ctx, "document.cookie", chromedp.Evaluate[string](`document.cookie = "probe=visible; path=/"; document.cookie`))
 		if !strings.Contains(seen, "probe=visible") {
 			t.Fatalf("document.cookie = %q: it does not even show a script's own cookie", seen)
 		}
@@ -294,13 +215,13 @@ func TestBrowser(t *testing.T) {
 		const rememberIdle = 10 * time.Second // renewal due after 1s
 		base := app(t, rememberIdle)
 
-		plain := newTab(t, browser)
+		plain := browsertest.NewTab(t, browser)
 		login(t, plain, base, "demo", "demo-password", false)
 		if c := cookie(t, plain, base, userCookie); c == nil || !c.Session || c.Expires != -1 {
 			t.Errorf("plain sign-in: cookie %+v, want a browser-session cookie (Session true, Expires -1)", c)
 		}
 
-		remembered := newTab(t, browser)
+		remembered := browsertest.NewTab(t, browser)
 		login(t, remembered, base, "demo", "demo-password", true)
 		want := time.Now().Add(30 * 24 * time.Hour)
 		check := func(when string) {
@@ -318,22 +239,55 @@ func TestBrowser(t *testing.T) {
 		// Later commits (the welcome flash consumed, a delete's flash) keep
 		// the cookie persistent.
 		submit(t, remembered, "delete Apples", chromedp.Click(chromedp.ID("delete-Apples")))
-		step(t, remembered, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("items")))
+		browsertest.Do(t, remembered, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("items")))
 		check("after later commits")
 		// An idle-timeout renewal (due a second after the last one with a
 		// 10s timeout) rewrites the cookie: it stays persistent too.
 		before := cookie(t, remembered, base, userCookie).Value
 		waitUntil(t, time.Now().Add(runtime.RenewInterval(rememberIdle)+100*time.Millisecond))
-		step(t, remembered, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("items")))
+		browsertest.Do(t, remembered, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("items")))
 		if cookie(t, remembered, base, userCookie).Value == before {
 			t.Error("no idle renewal: the cookie did not change")
 		}
 		check("after an idle renewal")
 	})
 
+	t.Run("RememberMeRolls", func(t *testing.T) {
+		// The schema's cookie.rolling: a remembered cookie's Max-Age moves
+		// forward on activity. With a 3s remember-me (renewed at most every
+		// RenewInterval(3s) = 1s) and an idle timeout of an hour (whose own
+		// renewal would come only after a minute), only rolling keeps the
+		// browser from dropping the cookie after 3s.
+		const rememberFor = 3 * time.Second
+		base := appWith(t, config{IdleTimeout: time.Hour, RememberFor: rememberFor})
+		ctx := browsertest.NewTab(t, browser)
+		login(t, ctx, base, "demo", "demo-password", true)
+		signedIn := time.Now()
+		last := cookie(t, ctx, base, userCookie)
+		for time.Since(signedIn) < rememberFor+2*time.Second {
+			waitUntil(t, time.Now().Add(1500*time.Millisecond))
+			browsertest.Do(t, ctx, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("items")))
+			c := cookie(t, ctx, base, userCookie)
+			if c == nil || c.Session || c.Expires <= last.Expires {
+				t.Fatalf("%v after sign-in: cookie %+v; want a persistent cookie expiring later than %v", time.Since(signedIn).Round(time.Millisecond), c, last.Expires)
+			}
+			if exp := time.UnixMilli(int64(c.Expires * 1000)); time.Until(exp) > rememberFor {
+				t.Fatalf("cookie expires in %v, want at most the remember-me length %v", time.Until(exp), rememberFor)
+			}
+			last = c
+		}
+		// Inactive for longer than the remember-me length: the browser
+		// drops the cookie, and the user is signed out.
+		waitUntil(t, time.Now().Add(rememberFor+500*time.Millisecond))
+		visit(t, ctx, base, "/")
+		if loc := location(t, ctx, base); !strings.HasPrefix(loc, "/login") {
+			t.Errorf("after %v without a request, / stayed at %s; want the sign-in page", rememberFor, loc)
+		}
+	})
+
 	t.Run("EditedCookieLogsOut", func(t *testing.T) {
 		base := app(t, time.Hour)
-		ctx := newTab(t, browser)
+		ctx := browsertest.NewTab(t, browser)
 		login(t, ctx, base, "demo", "demo-password", false)
 		c := cookie(t, ctx, base, userCookie)
 		if c == nil {
@@ -367,7 +321,7 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("LogoutClearsCookie", func(t *testing.T) {
 		base := app(t, time.Hour)
-		ctx := newTab(t, browser)
+		ctx := browsertest.NewTab(t, browser)
 		login(t, ctx, base, "demo", "demo-password", true)
 		if cookie(t, ctx, base, userCookie) == nil {
 			t.Fatal("no session cookie after sign-in")
@@ -388,7 +342,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("IdleTimeout", func(t *testing.T) {
 		const idle = 3 * time.Second
 		base := app(t, idle)
-		ctx := newTab(t, browser)
+		ctx := browsertest.NewTab(t, browser)
 		login(t, ctx, base, "demo", "demo-password", false)
 		// The runtime stamps the session (whole seconds, inside the signed
 		// cookie) at most when a response is sent: at lastSeen+idle the
@@ -403,7 +357,7 @@ func TestBrowser(t *testing.T) {
 		if got := text(t, ctx, "error"); got != "Your session timed out. Please sign in again." {
 			t.Errorf("sign-in page message = %q", got)
 		}
-		step(t, ctx, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("login")))
+		browsertest.Do(t, ctx, "reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("login")))
 		if present(t, ctx, "error") {
 			t.Error("the timed-out message is still there after a reload")
 		}
@@ -412,24 +366,24 @@ func TestBrowser(t *testing.T) {
 	t.Run("AdminPage", func(t *testing.T) {
 		base := app(t, time.Hour)
 
-		user := newTab(t, browser)
+		user := browsertest.NewTab(t, browser)
 		login(t, user, base, "demo", "demo-password", false)
 		resp := visit(t, user, base, "/admin")
 		if resp.Status != http.StatusForbidden {
 			t.Errorf("/admin for a signed-in non-admin: status %d, want 403", resp.Status)
 		}
-		if got := run(t, user, "page text", chromedp.Evaluate[string]("document.body.innerText")); !strings.Contains(got, "Forbidden") {
+		if got := browsertest.Run(t, user, "page text", chromedp.Evaluate[string]("document.body.innerText")); !strings.Contains(got, "Forbidden") {
 			t.Errorf("403 page says %q", got)
 		}
 
-		admin := newTab(t, browser)
+		admin := browsertest.NewTab(t, browser)
 		visit(t, admin, base, "/admin")
 		if loc := location(t, admin, base); loc != "/admin/login?redirectTo=%2Fadmin" {
 			t.Fatalf("without an admin session /admin went to %s, want /admin/login?redirectTo=%%2Fadmin", loc)
 		}
 		adminLogin := func(user, password string) *network.Response {
 			visit(t, admin, base, "/admin/login")
-			step(t, admin, "fill in the admin form",
+			browsertest.Do(t, admin, "fill in the admin form",
 				chromedp.SendKeys(chromedp.ID("username"), user),
 				chromedp.SendKeys(chromedp.ID("password"), password))
 			return submit(t, admin, "admin sign-in", chromedp.Click(chromedp.ID("submit")))

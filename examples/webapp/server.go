@@ -57,6 +57,8 @@ type server struct {
 	users *UserStorage
 	admin *AdminStorage
 	pages map[string]*template.Template
+	// handler serves the app: routes, sessions, CSRF protection, headers.
+	handler http.Handler
 
 	mu    sync.Mutex
 	items map[string][]string // per user, created at first use
@@ -66,6 +68,16 @@ var defaultItems = []string{"Apples", "Bread", "Coffee", "Dates", "Eggs"}
 
 // newServer returns the app's handler.
 func newServer(cfg config) (http.Handler, error) {
+	s, err := newApp(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return s.handler, nil
+}
+
+// newApp returns the app, whose handler serves it; tests use its storages
+// too (sessiontest).
+func newApp(cfg config) (*server, error) {
 	if cfg.RememberFor == 0 {
 		cfg.RememberFor = 30 * 24 * time.Hour
 	}
@@ -119,7 +131,8 @@ func newServer(cfg config) (http.Handler, error) {
 	// state change is a POST, refused when it comes from another origin
 	// (CSRF), on top of the cookies' SameSite.
 	h := users.Middleware(s.timedOutNotice(mux))
-	return securityHeaders(http.NewCrossOriginProtection().Handler(h)), nil
+	s.handler = securityHeaders(http.NewCrossOriginProtection().Handler(h))
+	return s, nil
 }
 
 // newUserStorage is NewUserStorage with the idle timeout replaced when idle

@@ -106,6 +106,7 @@ func (s *UserSession) PopMessage() (string, bool) {
 
 // userSpec describes session "User" for the runtime.
 var userSpec = runtime.Spec{
+	ContextKey: userSessionKey{},
 	Cookie: runtime.CookieOptions{
 		HTTPOnly: true,
 		Name:     "__session",
@@ -119,6 +120,12 @@ var userSpec = runtime.Spec{
 // UserStorage reads, commits and destroys UserSession values.
 // The data is kept in the signed cookie "__session".
 // It is safe for concurrent use.
+//
+// Create one at start-up with NewUserStorage. Wrap the handlers with Middleware,
+// which reads the session before a handler runs and commits it, when it
+// changed, before the response starts; a handler gets it with UserSessionFrom.
+// Call RegenerateID at sign-in and DestroySession at sign-out. Package
+// github.com/sessiongen/sessiongen/sessiontest tests handlers that use it.
 type UserStorage struct {
 	st *runtime.Storage
 }
@@ -134,8 +141,12 @@ func NewUserStorage(cfg Config) (*UserStorage, error) {
 	return &UserStorage{st: st}, nil
 }
 
-// Runtime returns the untyped storage.
+// Runtime returns the untyped storage (nil for a nil or zero-value storage,
+// whose methods then return runtime.ErrNoStorage instead of panicking).
 func (st *UserStorage) Runtime() *runtime.Storage {
+	if st == nil {
+		return nil
+	}
 	return st.st
 }
 
@@ -143,7 +154,7 @@ func (st *UserStorage) Runtime() *runtime.Storage {
 // cookie gives a new empty session and a nil error; the error is non-nil only
 // when the server-side store fails.
 func (st *UserStorage) GetSession(r *http.Request) (*UserSession, error) {
-	s, err := st.st.GetSession(r)
+	s, err := st.Runtime().GetSession(r)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +164,7 @@ func (st *UserStorage) GetSession(r *http.Request) (*UserSession, error) {
 // GetSessionHeader is GetSession for callers without an *http.Request: it takes
 // the value of the Cookie header.
 func (st *UserStorage) GetSessionHeader(ctx context.Context, cookieHeader string) (*UserSession, error) {
-	s, err := st.st.GetSessionHeader(ctx, cookieHeader)
+	s, err := st.Runtime().GetSessionHeader(ctx, cookieHeader)
 	if err != nil {
 		return nil, err
 	}
@@ -164,22 +175,22 @@ func (st *UserStorage) GetSessionHeader(ctx context.Context, cookieHeader string
 // storage, writes its changes to the store). A cookie over 4096 bytes is refused
 // with a *runtime.TooLargeError (errors.Is(err, runtime.ErrTooLarge)).
 func (st *UserStorage) CommitSession(w http.ResponseWriter, s *UserSession, opts ...CommitOption) error {
-	return st.st.CommitSession(w, (*runtime.Session)(s), opts...)
+	return st.Runtime().CommitSession(w, (*runtime.Session)(s), opts...)
 }
 
 // CommitSessionHeader is CommitSession returning the Set-Cookie header's value.
 func (st *UserStorage) CommitSessionHeader(s *UserSession, opts ...CommitOption) (string, error) {
-	return st.st.CommitSessionHeader((*runtime.Session)(s), opts...)
+	return st.Runtime().CommitSessionHeader((*runtime.Session)(s), opts...)
 }
 
 // DestroySession expires the cookie (and deletes server-side data).
 func (st *UserStorage) DestroySession(w http.ResponseWriter, s *UserSession) error {
-	return st.st.DestroySession(w, (*runtime.Session)(s))
+	return st.Runtime().DestroySession(w, (*runtime.Session)(s))
 }
 
 // DestroySessionHeader is DestroySession returning the Set-Cookie header's value.
 func (st *UserStorage) DestroySessionHeader(s *UserSession) (string, error) {
-	return st.st.DestroySessionHeader((*runtime.Session)(s))
+	return st.Runtime().DestroySessionHeader((*runtime.Session)(s))
 }
 
 // RegenerateID starts the session anew at login; call it before CommitSession.
@@ -188,7 +199,7 @@ func (st *UserStorage) DestroySessionHeader(s *UserSession) (string, error) {
 // under the old one is deleted, so that an id planted before login (session
 // fixation) is useless after it.
 func (st *UserStorage) RegenerateID(s *UserSession) error {
-	return st.st.RegenerateID((*runtime.Session)(s))
+	return st.Runtime().RegenerateID((*runtime.Session)(s))
 }
 
 // userSessionKey is the context key under which UserStorage.Middleware keeps the UserSession.
@@ -200,7 +211,7 @@ type userSessionKey struct{}
 // response starts, is answered by Config.ErrorHandler (500 by default). Changes
 // made after the first byte are not committed. See runtime.Storage.Middleware.
 func (st *UserStorage) Middleware(next http.Handler) http.Handler {
-	return st.st.Middleware(userSessionKey{}, next)
+	return st.Runtime().Middleware(userSessionKey{}, next)
 }
 
 // UserSessionFrom returns the UserSession that UserStorage.Middleware put in ctx. It reports
@@ -216,7 +227,7 @@ func UserSessionFrom(ctx context.Context) (*UserSession, bool) {
 // Require returns next guarded by allow: a request whose session allow refuses
 // is answered 403 Forbidden. It applies Middleware itself when it has not run.
 func (st *UserStorage) Require(allow func(*UserSession) bool, next http.Handler) http.Handler {
-	return st.st.Require(userSessionKey{}, func(s *runtime.Session) bool {
+	return st.Runtime().Require(userSessionKey{}, func(s *runtime.Session) bool {
 		return allow((*UserSession)(s))
 	}, next)
 }

@@ -133,8 +133,8 @@ func TestBadCookiesReadAsEmpty(t *testing.T) {
 		"tampered payload":   {"__session=X" + value[1:], runtime.ErrTampered},
 		"tampered signature": {good[:len(good)-2] + "AA", runtime.ErrTampered},
 		"foreign secret":     {foreignCookie, runtime.ErrTampered},
-		"garbage":            {"__session=%%%not-a-cookie", runtime.ErrTampered},
-		"no signature":       {"__session=eyJ1c2VySWQiOiJ1LTEifQ%3D%3D", runtime.ErrTampered},
+		"garbage":            {"__session=%%%not-a-cookie", runtime.ErrMalformed},
+		"no signature":       {"__session=eyJ1c2VySWQiOiJ1LTEifQ%3D%3D", runtime.ErrMalformed},
 		"quoted":             {`__session="` + value + `"`, runtime.ErrTampered},
 		"empty value":        {"__session=", nil},
 	}

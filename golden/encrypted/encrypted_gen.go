@@ -127,6 +127,7 @@ func (s *VaultSession) PopNotice() (string, bool) {
 
 // vaultSpec describes session "Vault" for the runtime.
 var vaultSpec = runtime.Spec{
+	ContextKey: vaultSessionKey{},
 	Cookie: runtime.CookieOptions{
 		HTTPOnly: true,
 		MaxAge:   24 * time.Hour,
@@ -142,6 +143,12 @@ var vaultSpec = runtime.Spec{
 // VaultStorage reads, commits and destroys VaultSession values.
 // The data is kept in the encrypted cookie "__Host-vault".
 // It is safe for concurrent use.
+//
+// Create one at start-up with NewVaultStorage. Wrap the handlers with Middleware,
+// which reads the session before a handler runs and commits it, when it
+// changed, before the response starts; a handler gets it with VaultSessionFrom.
+// Call RegenerateID at sign-in and DestroySession at sign-out. Package
+// github.com/sessiongen/sessiongen/sessiontest tests handlers that use it.
 type VaultStorage struct {
 	st *runtime.Storage
 }
@@ -157,8 +164,12 @@ func NewVaultStorage(cfg Config) (*VaultStorage, error) {
 	return &VaultStorage{st: st}, nil
 }
 
-// Runtime returns the untyped storage.
+// Runtime returns the untyped storage (nil for a nil or zero-value storage,
+// whose methods then return runtime.ErrNoStorage instead of panicking).
 func (st *VaultStorage) Runtime() *runtime.Storage {
+	if st == nil {
+		return nil
+	}
 	return st.st
 }
 
@@ -166,7 +177,7 @@ func (st *VaultStorage) Runtime() *runtime.Storage {
 // cookie gives a new empty session and a nil error; the error is non-nil only
 // when the server-side store fails.
 func (st *VaultStorage) GetSession(r *http.Request) (*VaultSession, error) {
-	s, err := st.st.GetSession(r)
+	s, err := st.Runtime().GetSession(r)
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +187,7 @@ func (st *VaultStorage) GetSession(r *http.Request) (*VaultSession, error) {
 // GetSessionHeader is GetSession for callers without an *http.Request: it takes
 // the value of the Cookie header.
 func (st *VaultStorage) GetSessionHeader(ctx context.Context, cookieHeader string) (*VaultSession, error) {
-	s, err := st.st.GetSessionHeader(ctx, cookieHeader)
+	s, err := st.Runtime().GetSessionHeader(ctx, cookieHeader)
 	if err != nil {
 		return nil, err
 	}
@@ -187,22 +198,22 @@ func (st *VaultStorage) GetSessionHeader(ctx context.Context, cookieHeader strin
 // storage, writes its changes to the store). A cookie over 4096 bytes is refused
 // with a *runtime.TooLargeError (errors.Is(err, runtime.ErrTooLarge)).
 func (st *VaultStorage) CommitSession(w http.ResponseWriter, s *VaultSession, opts ...CommitOption) error {
-	return st.st.CommitSession(w, (*runtime.Session)(s), opts...)
+	return st.Runtime().CommitSession(w, (*runtime.Session)(s), opts...)
 }
 
 // CommitSessionHeader is CommitSession returning the Set-Cookie header's value.
 func (st *VaultStorage) CommitSessionHeader(s *VaultSession, opts ...CommitOption) (string, error) {
-	return st.st.CommitSessionHeader((*runtime.Session)(s), opts...)
+	return st.Runtime().CommitSessionHeader((*runtime.Session)(s), opts...)
 }
 
 // DestroySession expires the cookie (and deletes server-side data).
 func (st *VaultStorage) DestroySession(w http.ResponseWriter, s *VaultSession) error {
-	return st.st.DestroySession(w, (*runtime.Session)(s))
+	return st.Runtime().DestroySession(w, (*runtime.Session)(s))
 }
 
 // DestroySessionHeader is DestroySession returning the Set-Cookie header's value.
 func (st *VaultStorage) DestroySessionHeader(s *VaultSession) (string, error) {
-	return st.st.DestroySessionHeader((*runtime.Session)(s))
+	return st.Runtime().DestroySessionHeader((*runtime.Session)(s))
 }
 
 // RegenerateID starts the session anew at login; call it before CommitSession.
@@ -211,7 +222,7 @@ func (st *VaultStorage) DestroySessionHeader(s *VaultSession) (string, error) {
 // under the old one is deleted, so that an id planted before login (session
 // fixation) is useless after it.
 func (st *VaultStorage) RegenerateID(s *VaultSession) error {
-	return st.st.RegenerateID((*runtime.Session)(s))
+	return st.Runtime().RegenerateID((*runtime.Session)(s))
 }
 
 // vaultSessionKey is the context key under which VaultStorage.Middleware keeps the VaultSession.
@@ -223,7 +234,7 @@ type vaultSessionKey struct{}
 // response starts, is answered by Config.ErrorHandler (500 by default). Changes
 // made after the first byte are not committed. See runtime.Storage.Middleware.
 func (st *VaultStorage) Middleware(next http.Handler) http.Handler {
-	return st.st.Middleware(vaultSessionKey{}, next)
+	return st.Runtime().Middleware(vaultSessionKey{}, next)
 }
 
 // VaultSessionFrom returns the VaultSession that VaultStorage.Middleware put in ctx. It reports
@@ -239,7 +250,7 @@ func VaultSessionFrom(ctx context.Context) (*VaultSession, bool) {
 // Require returns next guarded by allow: a request whose session allow refuses
 // is answered 403 Forbidden. It applies Middleware itself when it has not run.
 func (st *VaultStorage) Require(allow func(*VaultSession) bool, next http.Handler) http.Handler {
-	return st.st.Require(vaultSessionKey{}, func(s *runtime.Session) bool {
+	return st.Runtime().Require(vaultSessionKey{}, func(s *runtime.Session) bool {
 		return allow((*VaultSession)(s))
 	}, next)
 }

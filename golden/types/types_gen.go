@@ -4,7 +4,7 @@ package types
 
 import (
 	"context"
-	testtypes "github.com/sessiongen/sessiongen/internal/testtypes"
+	"github.com/sessiongen/sessiongen/internal/testtypes"
 	"github.com/sessiongen/sessiongen/runtime"
 	"net/http"
 	"time"
@@ -546,6 +546,7 @@ func (s *PrefsSession) PopProblem() (testtypes.Item, bool) {
 
 // prefsSpec describes session "Prefs" for the runtime.
 var prefsSpec = runtime.Spec{
+	ContextKey: prefsSessionKey{},
 	Cookie: runtime.CookieOptions{
 		Domain:   "example.com",
 		HTTPOnly: true,
@@ -562,6 +563,12 @@ var prefsSpec = runtime.Spec{
 // PrefsStorage reads, commits and destroys PrefsSession values.
 // The data is kept in the signed cookie "prefs".
 // It is safe for concurrent use.
+//
+// Create one at start-up with NewPrefsStorage. Wrap the handlers with Middleware,
+// which reads the session before a handler runs and commits it, when it
+// changed, before the response starts; a handler gets it with PrefsSessionFrom.
+// Call RegenerateID at sign-in and DestroySession at sign-out. Package
+// github.com/sessiongen/sessiongen/sessiontest tests handlers that use it.
 type PrefsStorage struct {
 	st *runtime.Storage
 }
@@ -577,8 +584,12 @@ func NewPrefsStorage(cfg Config) (*PrefsStorage, error) {
 	return &PrefsStorage{st: st}, nil
 }
 
-// Runtime returns the untyped storage.
+// Runtime returns the untyped storage (nil for a nil or zero-value storage,
+// whose methods then return runtime.ErrNoStorage instead of panicking).
 func (st *PrefsStorage) Runtime() *runtime.Storage {
+	if st == nil {
+		return nil
+	}
 	return st.st
 }
 
@@ -586,7 +597,7 @@ func (st *PrefsStorage) Runtime() *runtime.Storage {
 // cookie gives a new empty session and a nil error; the error is non-nil only
 // when the server-side store fails.
 func (st *PrefsStorage) GetSession(r *http.Request) (*PrefsSession, error) {
-	s, err := st.st.GetSession(r)
+	s, err := st.Runtime().GetSession(r)
 	if err != nil {
 		return nil, err
 	}
@@ -596,7 +607,7 @@ func (st *PrefsStorage) GetSession(r *http.Request) (*PrefsSession, error) {
 // GetSessionHeader is GetSession for callers without an *http.Request: it takes
 // the value of the Cookie header.
 func (st *PrefsStorage) GetSessionHeader(ctx context.Context, cookieHeader string) (*PrefsSession, error) {
-	s, err := st.st.GetSessionHeader(ctx, cookieHeader)
+	s, err := st.Runtime().GetSessionHeader(ctx, cookieHeader)
 	if err != nil {
 		return nil, err
 	}
@@ -607,22 +618,22 @@ func (st *PrefsStorage) GetSessionHeader(ctx context.Context, cookieHeader strin
 // storage, writes its changes to the store). A cookie over 4096 bytes is refused
 // with a *runtime.TooLargeError (errors.Is(err, runtime.ErrTooLarge)).
 func (st *PrefsStorage) CommitSession(w http.ResponseWriter, s *PrefsSession, opts ...CommitOption) error {
-	return st.st.CommitSession(w, (*runtime.Session)(s), opts...)
+	return st.Runtime().CommitSession(w, (*runtime.Session)(s), opts...)
 }
 
 // CommitSessionHeader is CommitSession returning the Set-Cookie header's value.
 func (st *PrefsStorage) CommitSessionHeader(s *PrefsSession, opts ...CommitOption) (string, error) {
-	return st.st.CommitSessionHeader((*runtime.Session)(s), opts...)
+	return st.Runtime().CommitSessionHeader((*runtime.Session)(s), opts...)
 }
 
 // DestroySession expires the cookie (and deletes server-side data).
 func (st *PrefsStorage) DestroySession(w http.ResponseWriter, s *PrefsSession) error {
-	return st.st.DestroySession(w, (*runtime.Session)(s))
+	return st.Runtime().DestroySession(w, (*runtime.Session)(s))
 }
 
 // DestroySessionHeader is DestroySession returning the Set-Cookie header's value.
 func (st *PrefsStorage) DestroySessionHeader(s *PrefsSession) (string, error) {
-	return st.st.DestroySessionHeader((*runtime.Session)(s))
+	return st.Runtime().DestroySessionHeader((*runtime.Session)(s))
 }
 
 // RegenerateID starts the session anew at login; call it before CommitSession.
@@ -631,7 +642,7 @@ func (st *PrefsStorage) DestroySessionHeader(s *PrefsSession) (string, error) {
 // under the old one is deleted, so that an id planted before login (session
 // fixation) is useless after it.
 func (st *PrefsStorage) RegenerateID(s *PrefsSession) error {
-	return st.st.RegenerateID((*runtime.Session)(s))
+	return st.Runtime().RegenerateID((*runtime.Session)(s))
 }
 
 // prefsSessionKey is the context key under which PrefsStorage.Middleware keeps the PrefsSession.
@@ -643,7 +654,7 @@ type prefsSessionKey struct{}
 // response starts, is answered by Config.ErrorHandler (500 by default). Changes
 // made after the first byte are not committed. See runtime.Storage.Middleware.
 func (st *PrefsStorage) Middleware(next http.Handler) http.Handler {
-	return st.st.Middleware(prefsSessionKey{}, next)
+	return st.Runtime().Middleware(prefsSessionKey{}, next)
 }
 
 // PrefsSessionFrom returns the PrefsSession that PrefsStorage.Middleware put in ctx. It reports
@@ -659,7 +670,7 @@ func PrefsSessionFrom(ctx context.Context) (*PrefsSession, bool) {
 // Require returns next guarded by allow: a request whose session allow refuses
 // is answered 403 Forbidden. It applies Middleware itself when it has not run.
 func (st *PrefsStorage) Require(allow func(*PrefsSession) bool, next http.Handler) http.Handler {
-	return st.st.Require(prefsSessionKey{}, func(s *runtime.Session) bool {
+	return st.Runtime().Require(prefsSessionKey{}, func(s *runtime.Session) bool {
 		return allow((*PrefsSession)(s))
 	}, next)
 }

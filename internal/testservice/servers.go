@@ -3,6 +3,7 @@ package testservice
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -122,13 +123,15 @@ type Redis struct {
 	dir  string
 	port int
 	cmd  *exec.Cmd
+	args []string // extra server arguments
 }
 
-// StartRedis starts a throwaway redis-server; it is killed and its files
+// StartRedis starts a throwaway redis-server, with args added to its
+// command line; it is killed and its files
 // removed when the test ends.
-func StartRedis(tb testing.TB) *Redis {
+func StartRedis(tb testing.TB, args ...string) *Redis {
 	tb.Helper()
-	r := &Redis{tb: tb, bin: Binary(tb, "redis-server"), dir: tb.TempDir(), port: freePort(tb)}
+	r := &Redis{tb: tb, bin: Binary(tb, "redis-server"), dir: tb.TempDir(), port: freePort(tb), args: args}
 	r.Addr = fmt.Sprintf("127.0.0.1:%d", r.port)
 	tb.Cleanup(func() {
 		if r.cmd != nil {
@@ -146,6 +149,7 @@ func (r *Redis) Start() {
 	r.cmd = exec.Command(r.bin, "--bind", "127.0.0.1", "--port", strconv.Itoa(r.port),
 		"--dir", r.dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always",
 		"--daemonize", "no", "--logfile", filepath.Join(r.dir, "log"))
+	r.cmd.Args = append(r.cmd.Args, r.args...)
 	if err := r.cmd.Start(); err != nil {
 		r.tb.Fatal(err)
 	}
@@ -181,4 +185,182 @@ func (r *Redis) Kill() {
 	}
 	r.cmd.Wait()
 	r.cmd = nil
+}
+
+// A MariaDB is a private MariaDB server for one test, on its own port,
+// socket and data directory, so that stopping it disturbs nothing else.
+type MariaDB struct {
+	// DSN is a github.com/go-sql-driver/mysql DSN for its root user and
+	// the sessiongen database.
+	DSN  string
+	tb   testing.TB
+	bin  string
+	dir  string
+	port int
+	cmd  *exec.Cmd
+}
+
+// StartMariaDB initialises and starts a throwaway MariaDB server with an
+// empty database "sessiongen". It is killed and removed when the test ends.
+func StartMariaDB(tb testing.TB) *MariaDB {
+	tb.Helper()
+	m := &MariaDB{tb: tb, bin: Binary(tb, "mariadbd", "/usr/sbin/mariadbd"), port: freePort(tb)}
+	install := Binary(tb, "mariadb-install-db")
+	dir, err := os.MkdirTemp("", "sessiongen-mariadb-")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m.dir = dir
+	tb.Cleanup(func() {
+		m.kill()
+		os.RemoveAll(dir)
+	})
+	args := []string{"--no-defaults", "--auth-root-authentication-method=normal", "--datadir=" + m.data(), "--skip-test-db"}
+	if os.Geteuid() == 0 {
+		args = append(args, "--user=root")
+	}
+	if out, err := exec.Command(install, args...).CombinedOutput(); err != nil {
+		tb.Fatalf("mariadb-install-db: %v\n%s", err, out)
+	}
+	if err := os.Mkdir(filepath.Join(m.data(), "sessiongen"), 0o700); err != nil { // CREATE DATABASE, before the server runs
+		tb.Fatal(err)
+	}
+	m.DSN = fmt.Sprintf("root@tcp(127.0.0.1:%d)/sessiongen?interpolateParams=true&timeout=2s", m.port)
+	m.Start()
+	return m
+}
+
+func (m *MariaDB) data() string { return filepath.Join(m.dir, "data") }
+
+// Start starts the server (again) and waits until it accepts connections.
+func (m *MariaDB) Start() {
+	m.tb.Helper()
+	args := []string{"--no-defaults", "--bind-address=127.0.0.1", "--port=" + strconv.Itoa(m.port),
+		"--datadir=" + m.data(), "--socket=" + filepath.Join(m.dir, "sock"),
+		"--pid-file=" + filepath.Join(m.dir, "pid"), "--log-error=" + filepath.Join(m.dir, "log"),
+		"--skip-name-resolve", "--innodb-buffer-pool-size=32M", "--skip-log-bin"}
+	if os.Geteuid() == 0 {
+		args = append(args, "--user=root")
+	}
+	m.cmd = exec.Command(m.bin, args...)
+	if err := m.cmd.Start(); err != nil {
+		m.tb.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for !m.accepting() {
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(filepath.Join(m.dir, "log"))
+			m.tb.Fatalf("mariadbd on port %d did not start:\n%s", m.port, log)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// accepting reports whether the server sends its handshake (a TCP accept
+// alone comes before InnoDB is ready).
+func (m *MariaDB) accepting() bool {
+	c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", m.port), time.Second)
+	if err != nil {
+		return false
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(time.Second))
+	var b [5]byte
+	_, err = io.ReadFull(c, b[:])
+	return err == nil && b[4] == 10 // protocol version 10
+}
+
+// Crash kills the server with SIGKILL, as a crash would; InnoDB recovers
+// what was committed from its redo log on the next Start.
+func (m *MariaDB) Crash() {
+	m.tb.Helper()
+	m.kill()
+}
+
+func (m *MariaDB) kill() {
+	if m.cmd != nil {
+		m.cmd.Process.Kill()
+		m.cmd.Wait()
+		m.cmd = nil
+	}
+}
+
+// StartRedisCluster starts a throwaway Redis Cluster of masters with
+// replicas replicas each (redis-cli --cluster create), each node persisting
+// to its own append-only file, with a cluster-node-timeout of one second,
+// and waits until the cluster is up. The nodes are killed when the test
+// ends.
+func StartRedisCluster(tb testing.TB, masters, replicas int) []*Redis {
+	tb.Helper()
+	cli := Binary(tb, "redis-cli")
+	n := masters * (1 + replicas)
+	nodes := make([]*Redis, n)
+	addrs := make([]string, n)
+	for i := range nodes {
+		nodes[i] = StartRedis(tb, "--cluster-enabled", "yes", "--cluster-port", strconv.Itoa(freePort(tb)),
+			"--cluster-node-timeout", "1000", "--cluster-config-file", "nodes.conf")
+		addrs[i] = nodes[i].Addr
+	}
+	args := append(append([]string{"--cluster", "create"}, addrs...), "--cluster-replicas", strconv.Itoa(replicas), "--cluster-yes")
+	if out, err := exec.Command(cli, args...).CombinedOutput(); err != nil {
+		tb.Fatalf("redis-cli --cluster create: %v\n%s", err, out)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for _, r := range nodes {
+		for r.clusterInfo(cli)["cluster_state"] != "ok" {
+			if time.Now().After(deadline) {
+				tb.Fatalf("redis cluster node %s did not reach cluster_state:ok", r.Addr)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	return nodes
+}
+
+// clusterInfo returns the fields of CLUSTER INFO, or nil when the node
+// does not answer.
+func (r *Redis) clusterInfo(cli string) map[string]string {
+	out, err := exec.Command(cli, "-h", "127.0.0.1", "-p", strconv.Itoa(r.port), "cluster", "info").Output()
+	if err != nil {
+		return nil
+	}
+	m := map[string]string{}
+	for line := range strings.Lines(string(out)) {
+		if k, v, ok := strings.Cut(strings.TrimSpace(line), ":"); ok {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// StartRedisSentinel starts a throwaway Redis Sentinel on loopback that
+// monitors master (as "mymaster", quorum 1) and returns its address; it is
+// killed when the test ends.
+func StartRedisSentinel(tb testing.TB, master *Redis) string {
+	tb.Helper()
+	dir, port := tb.TempDir(), freePort(tb)
+	conf := filepath.Join(dir, "sentinel.conf")
+	text := fmt.Sprintf("bind 127.0.0.1\nport %d\ndir %s\nlogfile %s\nsentinel monitor mymaster 127.0.0.1 %d 1\nsentinel down-after-milliseconds mymaster 1000\n",
+		port, dir, filepath.Join(dir, "log"), master.port)
+	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	cmd := exec.Command(Binary(tb, "redis-server"), conf, "--sentinel")
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	s := &Redis{Addr: fmt.Sprintf("127.0.0.1:%d", port)}
+	deadline := time.Now().Add(20 * time.Second)
+	for !s.ping() {
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(filepath.Join(dir, "log"))
+			tb.Fatalf("redis sentinel on %s did not start:\n%s", s.Addr, log)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return s.Addr
 }

@@ -1,10 +1,11 @@
 // Package testservice finds the database servers that store tests run
 // against, and starts private throwaway ones for tests that stop them.
 //
-// The shared servers come from the environment: SESSIONGEN_POSTGRES_URL
-// and SESSIONGEN_REDIS_ADDR (.ci/setup.d starts them and sets both). When
-// one is unset a test skips, saying how to run it; under CI=true it fails
-// instead, so that CI cannot pass by skipping.
+// The shared servers come from the environment: SESSIONGEN_POSTGRES_URL,
+// SESSIONGEN_MYSQL_DSN, SESSIONGEN_REDIS_ADDR and
+// SESSIONGEN_REDIS_CLUSTER_ADDRS (.ci/setup.d starts them and sets all
+// four). When one is unset a test skips, saying how to run it; under
+// CI=true it fails instead, so that CI cannot pass by skipping.
 package testservice
 
 import (
@@ -12,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -38,6 +40,17 @@ func PostgresURL(tb testing.TB) string {
 	return u
 }
 
+// MySQLDSN returns SESSIONGEN_MYSQL_DSN, a github.com/go-sql-driver/mysql
+// DSN of a MySQL or MariaDB database.
+func MySQLDSN(tb testing.TB) string {
+	tb.Helper()
+	d := os.Getenv("SESSIONGEN_MYSQL_DSN")
+	if d == "" {
+		Unavailable(tb, "MySQL/MariaDB tests need SESSIONGEN_MYSQL_DSN, e.g. sessiongen:sessiongen@tcp(127.0.0.1:3306)/sessiongen?interpolateParams=true (as root, `bash .ci/setup.d/25-mariadb.sh` installs and starts MariaDB and prints it)")
+	}
+	return d
+}
+
 // RedisAddr returns SESSIONGEN_REDIS_ADDR.
 func RedisAddr(tb testing.TB) string {
 	tb.Helper()
@@ -46,6 +59,17 @@ func RedisAddr(tb testing.TB) string {
 		Unavailable(tb, "Redis tests need SESSIONGEN_REDIS_ADDR, e.g. 127.0.0.1:6379 (as root, `bash .ci/setup.d/30-redis.sh` installs and starts one)")
 	}
 	return a
+}
+
+// RedisClusterAddrs returns the seed addresses in
+// SESSIONGEN_REDIS_CLUSTER_ADDRS (comma-separated).
+func RedisClusterAddrs(tb testing.TB) []string {
+	tb.Helper()
+	a := os.Getenv("SESSIONGEN_REDIS_CLUSTER_ADDRS")
+	if a == "" {
+		Unavailable(tb, "Redis Cluster tests need SESSIONGEN_REDIS_CLUSTER_ADDRS, e.g. 127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002 (as root, `bash .ci/setup.d/35-redis-cluster.sh` installs and starts a cluster of 3 masters and 3 replicas on ports 7000-7005 and prints it)")
+	}
+	return strings.Split(a, ",")
 }
 
 // Binary finds a server program in PATH or in the given glob patterns

@@ -1,0 +1,40 @@
+// Command example is the sessiongen example for github.com/gofiber/fiber/v2:
+// the generated Middleware, RequireUserID and Require installed with
+// sessionfiber.Wrap, the typed session read from the user context, and
+// commits through the header-level API.
+//
+//	go run . -addr 127.0.0.1:8080   # demo / demo-password, admin / admin-password
+//
+// The cookie is not Secure (plain HTTP); set SESSION_SECRET to sign with
+// your own secret.
+package main
+
+import (
+	"flag"
+	"log"
+	"os"
+
+	"github.com/sessiongen/sessiongen/adapters/fiber/example/sessions"
+)
+
+// devSecret signs cookies when SESSION_SECRET is not set: development only.
+const devSecret = "development secret, never use it in production!"
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
+	flag.Parse()
+	users, err := newUsers(os.Getenv("SESSION_SECRET"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	log.Fatal(routes(users).Listen(*addr))
+}
+
+// newUsers returns the session storage, signed with secret (devSecret when
+// empty), without the Secure attribute so that it works over plain HTTP.
+func newUsers(secret string) (*sessions.UserStorage, error) {
+	if secret == "" {
+		secret = devSecret
+	}
+	return sessions.NewUserStorage(sessions.Config{Secrets: []string{secret}, DisableSecure: true})
+}
