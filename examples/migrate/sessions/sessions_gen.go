@@ -52,12 +52,12 @@ func (s *UserSession) Runtime() *runtime.Session {
 //
 // Name of the signed-in user.
 func (s *UserSession) UserID() (string, bool) {
-	return runtime.Get[string]((*runtime.Session)(s), "userId")
+	return runtime.String.Get((*runtime.Session)(s), "userId")
 }
 
 // SetUserID sets "userId".
 func (s *UserSession) SetUserID(v string) {
-	runtime.Set((*runtime.Session)(s), "userId", v)
+	runtime.String.Set((*runtime.Session)(s), "userId", v)
 }
 
 // HasUserID reports whether "userId" is set.
@@ -72,24 +72,24 @@ func (s *UserSession) UnsetUserID() {
 
 // FlashMessage sets the flash value "message": it can be read once, by PopMessage, usually after a redirect.
 func (s *UserSession) FlashMessage(v string) {
-	runtime.Flash((*runtime.Session)(s), "message", v)
+	runtime.String.Flash((*runtime.Session)(s), "message", v)
 }
 
 // PopMessage returns the flash value "message" and removes it, so that it is gone after the
 // next commit. It reports false when there is none.
 func (s *UserSession) PopMessage() (string, bool) {
-	return runtime.Pop[string]((*runtime.Session)(s), "message")
+	return runtime.String.Pop((*runtime.Session)(s), "message")
 }
 
 // FlashError sets the flash value "error": it can be read once, by PopError, usually after a redirect.
 func (s *UserSession) FlashError(v string) {
-	runtime.Flash((*runtime.Session)(s), "error", v)
+	runtime.String.Flash((*runtime.Session)(s), "error", v)
 }
 
 // PopError returns the flash value "error" and removes it, so that it is gone after the
 // next commit. It reports false when there is none.
 func (s *UserSession) PopError() (string, bool) {
-	return runtime.Pop[string]((*runtime.Session)(s), "error")
+	return runtime.String.Pop((*runtime.Session)(s), "error")
 }
 
 // userSpec describes session "User" for the runtime.
