@@ -221,9 +221,26 @@ func appendMapInvalid[T any](b []byte, m map[string]T, keys []string, elem func(
 		if err != nil {
 			return b, err
 		}
-		o.set(strings.ToValidUTF8(k, "\ufffd"), raw)
+		o.set(replaceInvalid(k), raw)
 	}
 	return o.appendJSON(b), nil
+}
+
+// replaceInvalid replaces each byte of s that is not part of valid UTF-8
+// with U+FFFD, one per byte as encoding/json does (strings.ToValidUTF8
+// would replace a whole run with one).
+func replaceInvalid(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b.WriteString("\ufffd")
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }
 
 // jsKeyOrder orders object keys as JavaScript does for keys inserted in
