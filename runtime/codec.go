@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -246,15 +245,8 @@ func replaceInvalid(s string) string {
 // jsKeyOrder orders object keys as JavaScript does for keys inserted in
 // sorted order: array indexes first, ascending, then the others.
 func jsKeyOrder(a, b string) int {
-	na, oka := arrayIndex(a)
-	nb, okb := arrayIndex(b)
-	switch {
-	case oka && okb:
-		return cmp.Compare(na, nb)
-	case oka:
-		return -1
-	case okb:
-		return 1
+	if c := indexKeyOrder(a, b); c != 0 {
+		return c
 	}
 	return strings.Compare(a, b)
 }

@@ -230,19 +230,24 @@ func (o *object) find(key string, seen map[string]int) int {
 // sortIndexKeys puts array-index keys first, in ascending numeric order,
 // keeping the other keys in their order: JavaScript's own key order.
 func sortIndexKeys(entries []entry) {
-	slices.SortStableFunc(entries, func(a, b entry) int {
-		m, aok := arrayIndex(a.key)
-		n, bok := arrayIndex(b.key)
-		switch {
-		case aok && bok:
-			return cmp.Compare(m, n)
-		case aok:
-			return -1
-		case bok:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(entries, func(a, b entry) int { return indexKeyOrder(a.key, b.key) })
+}
+
+// indexKeyOrder compares keys as JavaScript orders an object's keys:
+// array indexes first, ascending; 0 for two other keys (they keep their
+// insertion order).
+func indexKeyOrder(a, b string) int {
+	m, aok := arrayIndex(a)
+	n, bok := arrayIndex(b)
+	switch {
+	case aok && bok:
+		return cmp.Compare(m, n)
+	case aok:
+		return -1
+	case bok:
+		return 1
+	}
+	return 0
 }
 
 func splitArray(data []byte) (object, bool) {
