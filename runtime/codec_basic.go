@@ -134,15 +134,7 @@ func appendJSONFloat(b []byte, f float64, bits int) ([]byte, error) {
 	if bits == 64 && (abs < 1e-6 || abs >= 1e21) || bits == 32 && (float32(abs) < 1e-6 || float32(abs) >= 1e21) {
 		format = 'e'
 	}
-	b = strconv.AppendFloat(b, f, format, -1, bits)
-	if format == 'e' {
-		n := len(b)
-		if n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
-			b[n-2] = b[n-1]
-			b = b[:n-1]
-		}
-	}
-	return b, nil
+	return appendFloatFormat(b, f, format, bits), nil
 }
 
 func appendBytes(b []byte, v []byte) ([]byte, error) {

@@ -79,9 +79,15 @@ func appendJSFloat(b []byte, f float64, bits int) []byte {
 	if abs < 1e-6 || abs >= 1e21 {
 		format = 'e'
 	}
+	return appendFloatFormat(b, f, format, bits)
+}
+
+// appendFloatFormat writes f in the shortest form in format 'f' or 'e',
+// with an exponent as JavaScript and encoding/json write it (Go writes
+// e-07; they write e-7).
+func appendFloatFormat(b []byte, f float64, format byte, bits int) []byte {
 	b = strconv.AppendFloat(b, f, format, -1, bits)
 	if format == 'e' {
-		// Go writes e-07, JavaScript e-7.
 		n := len(b)
 		if n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
 			b[n-2] = b[n-1]
