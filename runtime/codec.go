@@ -23,14 +23,50 @@ import (
 //
 // The zero Codec is not usable; use the package's codecs and constructors.
 type Codec[T any] struct {
-	enc  func(b []byte, v T) ([]byte, error) // a key's value
-	elem func(b []byte, v T) ([]byte, error) // inside an array or object
-	dec  func(raw []byte) (T, bool)          // encoding/json's rules: null is the zero value
+	enc  func(b []byte, v T) ([]byte, error)  // a key's value
+	elem func(b []byte, v T) ([]byte, error)  // inside an array or object
+	ptr  func(b []byte, v *T) ([]byte, error) // elem through a pointer (slice elements, struct fields)
+	dec  func(raw []byte) (T, bool)           // encoding/json's rules: null is the zero value
+	into func(raw []byte, p *T) bool          // decode into an existing value, as encoding/json does
 }
 
 // newCodec returns the codec whose nested encoding is its top-level one.
+// Decoding into an existing value replaces it, and null leaves it as it
+// is (encoding/json's rule for strings, numbers, booleans and structs).
 func newCodec[T any](enc func([]byte, T) ([]byte, error), dec func([]byte) (T, bool)) Codec[T] {
-	return Codec[T]{enc: enc, elem: enc, dec: dec}
+	c := Codec[T]{enc: enc, elem: enc, dec: dec, into: func(raw []byte, p *T) bool {
+		if isNull(raw) {
+			return true
+		}
+		v, ok := dec(raw)
+		if ok {
+			*p = v
+		}
+		return ok
+	}}
+	return c.withElem(enc)
+}
+
+// withElem sets the nested encoding and its pointer form.
+func (c Codec[T]) withElem(elem func([]byte, T) ([]byte, error)) Codec[T] {
+	c.elem = elem
+	c.ptr = func(b []byte, v *T) ([]byte, error) { return elem(b, *v) }
+	return c
+}
+
+// nullSetsZero makes null decode into an existing value as the zero value,
+// as encoding/json does for slices, maps and pointers.
+func (c Codec[T]) nullSetsZero() Codec[T] {
+	into := c.into
+	c.into = func(raw []byte, p *T) bool {
+		if isNull(raw) {
+			var zero T
+			*p = zero
+			return true
+		}
+		return into(raw, p)
+	}
+	return c
 }
 
 // Append appends the JSON of v to b.
@@ -109,13 +145,54 @@ func SliceOf[T any](c Codec[T]) Codec[[]T] {
 				b = append(b, ',')
 			}
 			var err error
-			if b, err = c.elem(b, v[i]); err != nil {
+			if b, err = c.ptr(b, &v[i]); err != nil {
 				return b, err
 			}
 		}
 		return append(b, ']'), nil
 	}
-	return newCodec(enc, func(raw []byte) ([]T, bool) { return decodeArray(raw, c.dec) })
+	sc := newCodec(enc, func(raw []byte) ([]T, bool) { return decodeArray(raw, c.dec) })
+	sc.into = func(raw []byte, p *[]T) bool { return arrayInto(raw, p, c) }
+	return sc
+}
+
+// arrayInto decodes a JSON array into an existing slice as encoding/json
+// does (a struct field met twice in one object): null makes it nil; the
+// elements within its length are decoded into, those past it up to its
+// capacity are reused as they are, and it is cut to the array's length;
+// an empty array gives an empty, non-nil slice.
+func arrayInto[T any](raw []byte, p *[]T, c Codec[T]) bool {
+	s := *p
+	if isNull(raw) || cap(s) == 0 {
+		v, ok := decodeArray(raw, c.dec)
+		if ok {
+			*p = v
+		}
+		return ok
+	}
+	n, ok := countItems(raw, '[', ']')
+	if !ok {
+		return false
+	}
+	for i, at := 0, 1; i < n; i++ {
+		switch {
+		case i >= cap(s):
+			var zero T
+			s = append(s, zero)
+		case i >= len(s):
+			s = s[:i+1]
+		}
+		end := scanValue(raw, at, 1)
+		if !c.into(raw[at:end:end], &s[i]) {
+			return false
+		}
+		at = end + 1
+	}
+	if n == 0 {
+		s = []T{}
+	}
+	*p = s[:n]
+	return true
 }
 
 // decodeArray decodes a JSON array into a new slice of the exact length
@@ -178,8 +255,18 @@ func countItems(raw []byte, open, closer byte) (int, bool) {
 // JavaScript's order (array-index keys ascending, then the others sorted as
 // encoding/json sorts them), null for a nil map.
 func MapOf[T any](c Codec[T]) Codec[map[string]T] {
-	return newCodec(func(b []byte, m map[string]T) ([]byte, error) { return appendMap(b, m, c.elem) },
-		func(raw []byte) (map[string]T, bool) { return decodeMap(raw, c.dec) })
+	mc := newCodec(func(b []byte, m map[string]T) ([]byte, error) { return appendMap(b, m, c.elem) },
+		func(raw []byte) (map[string]T, bool) { return decodeMap(raw, c.dec, nil) })
+	// Into an existing map (a struct field met twice), encoding/json adds
+	// the members to it; null makes it nil.
+	mc.into = func(raw []byte, p *map[string]T) bool {
+		m, ok := decodeMap(raw, c.dec, *p)
+		if ok {
+			*p = m
+		}
+		return ok
+	}
+	return mc
 }
 
 func appendMap[T any](b []byte, m map[string]T, elem func([]byte, T) ([]byte, error)) ([]byte, error) {
@@ -251,7 +338,8 @@ func jsKeyOrder(a, b string) int {
 	return strings.Compare(a, b)
 }
 
-func decodeMap[T any](raw []byte, dec func([]byte) (T, bool)) (map[string]T, bool) {
+// decodeMap decodes a JSON object into m, or into a new map when m is nil.
+func decodeMap[T any](raw []byte, dec func([]byte) (T, bool), m map[string]T) (map[string]T, bool) {
 	if isNull(raw) {
 		return nil, true
 	}
@@ -259,7 +347,9 @@ func decodeMap[T any](raw []byte, dec func([]byte) (T, bool)) (map[string]T, boo
 	if !ok {
 		return nil, false
 	}
-	m := make(map[string]T, n)
+	if m == nil {
+		m = make(map[string]T, n)
+	}
 	for i, at := 0, 1; i < n; i++ {
 		kend := scanString(raw, at)
 		key, ok := unquote(raw[at:kend])
@@ -285,7 +375,7 @@ func Marshaler[T json.Marshaler, P interface {
 	*T
 	json.Unmarshaler
 }]() Codec[T] {
-	return newCodec(func(b []byte, v T) ([]byte, error) {
+	c := newCodec(func(b []byte, v T) ([]byte, error) {
 		js, err := v.MarshalJSON()
 		if err != nil {
 			return b, &json.MarshalerError{Err: err}
@@ -300,6 +390,10 @@ func Marshaler[T json.Marshaler, P interface {
 		err := P(&v).UnmarshalJSON(raw)
 		return v, err == nil
 	})
+	// Into an existing value, UnmarshalJSON is called on it (with null
+	// too), as encoding/json does.
+	c.into = func(raw []byte, p *T) bool { return P(p).UnmarshalJSON(raw) == nil }
+	return c
 }
 
 // JSON returns the codec that goes through encoding/json, for named types

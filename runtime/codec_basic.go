@@ -32,7 +32,7 @@ var (
 	Uint64   = unsigned[uint64]()
 	Float64  = floating[float64](64)
 	Float32  = floating[float32](32)
-	Bytes    = newCodec(appendBytes, decodeBytes)
+	Bytes    = newCodec(appendBytes, decodeBytes).nullSetsZero()
 )
 
 var errBadMarshalJSON = errors.New("json: MarshalJSON returned invalid JSON")
@@ -116,8 +116,7 @@ func floating[T ~float32 | ~float64](bits int) Codec[T] {
 			f, err := strconv.ParseFloat(aliasString(raw), bits)
 			return T(f), err == nil
 		})
-	c.elem = func(b []byte, v T) ([]byte, error) { return appendJSONFloat(b, float64(v), bits) }
-	return c
+	return c.withElem(func(b []byte, v T) ([]byte, error) { return appendJSONFloat(b, float64(v), bits) })
 }
 
 // appendJSONFloat writes f as encoding/json does, normalised the

@@ -116,12 +116,16 @@ func decodesAsJSON[T any](t *testing.T, c Codec[T], raw []byte) {
 
 // FuzzCodecs compares every typed codec with encoding/json plus the
 // JavaScript normalisation: on random values (the bytes written, and
-// decoding them back) and on random JSON text (decoding).
+// decoding them back) and on random JSON text (decoding). The struct
+// codecs are those of codec_struct_test.go.
 func FuzzCodecs(f *testing.F) {
 	f.Add([]byte("\x01\x02\x03abc\xff\x00\u2028<>\"\\"), []byte(`["a","b\u00e9\ud83d\ude00"]`))
 	f.Add([]byte("\xff\xff\xff\xff\xff\xff\xef\x7f1e21"), []byte(`{"b":1,"10":2,"2":3,"a":null}`))
 	f.Add([]byte(strings.Repeat("\x05", 64)), []byte(`"2026-01-02T03:04:05.123456789+01:00"`))
 	f.Add([]byte{}, []byte(`[1e400,-0,1.5e-7,"\ud800"]`))
+	for i, raw := range structSeeds {
+		f.Add([]byte(strings.Repeat(string(rune('0'+i)), 8*i)), []byte(raw))
+	}
 	f.Fuzz(func(t *testing.T, seed, raw []byte) {
 		s := &source{b: seed}
 		str := func(s *source) string { return s.str() }
@@ -156,6 +160,7 @@ func FuzzCodecs(f *testing.F) {
 		sameAsJSON(t, MapOf(Time), mapOf(s, tm))
 		sameAsJSON(t, SliceOf(Bytes), sliceOf(s, func(s *source) []byte { return []byte(s.str()) }))
 		sameAsJSON(t, MapOf(Marshaler[stamp]()), mapOf(s, func(s *source) stamp { return stamp{i64(s)} }))
+		fuzzStructs(t, s, nil, false)
 
 		if !utf8.Valid(raw) || len(raw) == 0 || scanValue(raw, 0, 0) != len(raw) {
 			return // session data is valid compact UTF-8 JSON
@@ -178,5 +183,6 @@ func FuzzCodecs(f *testing.F) {
 		decodesAsJSON(t, SliceOf(MapOf(String)), raw)
 		decodesAsJSON(t, SliceOf(Time), raw)
 		decodesAsJSON(t, SliceOf(Marshaler[stamp]()), raw)
+		fuzzStructs(t, nil, raw, true)
 	})
 }
