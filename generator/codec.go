@@ -32,12 +32,15 @@ const (
 	namedJSON      namedCodec = iota // encoding/json (runtime.JSON for the whole key type)
 	namedMarshaler                   // MarshalJSON on the value, UnmarshalJSON on the pointer
 	namedBasic                       // a defined basic type without JSON or text methods
+	namedPlain                       // no JSON or text methods, not basic: a struct may get a codec
+	namedStruct                      // a struct with a generated codec (structcodec.go)
 )
 
 // A CodecVar is one package-level codec variable of the generated file.
 type CodecVar struct {
-	Name string
-	Type *Type
+	Name   string
+	Type   *Type       // a key's type; nil for a struct type inside one
+	Struct *structPlan // the generated codec of a struct type, or nil
 }
 
 // basicCodecs are the runtime's codec variables of the basic types.
@@ -161,6 +164,13 @@ func emitCodecs(f *jen.File, s *Schema) {
 	f.Comment("unless a type is encoded with encoding/json (runtime.JSON).")
 	f.Var().DefsFunc(func(g *jen.Group) {
 		for _, cv := range s.Codecs {
+			if cv.Struct != nil {
+				g.Id(cv.Name).Op("=").Add(cv.Struct.expr())
+				continue
+			}
+			if why := jsonWhy(cv.Type); why != "" {
+				g.Comment("encoding/json: " + why)
+			}
 			g.Id(cv.Name).Op("=").Add(codecExpr(cv.Type))
 		}
 	})
@@ -193,8 +203,27 @@ func typedCodec(t *Type) *jen.Statement {
 		return jen.Qual(rt, "Marshaler").Types(goType(t)).Call()
 	case namedBasic:
 		return jen.Qual(rt, t.basicCtor).Types(goType(t)).Call()
+	case namedStruct:
+		return jen.Id(t.structVar)
 	}
 	return nil
+}
+
+// jsonWhy says why a key type goes through encoding/json, or "".
+func jsonWhy(t *Type) string {
+	if typedCodec(t) != nil {
+		return ""
+	}
+	var why string
+	t.walk(func(u *Type) {
+		if why == "" && u.Kind == Named && typedCodec(u) == nil {
+			why = u.Name + ": " + u.jsonWhy
+			if u.jsonWhy == "" {
+				why = u.Name + " has MarshalText, or MarshalJSON on its pointer"
+			}
+		}
+	})
+	return why
 }
 
 func composite(ctor string, elem *Type) *jen.Statement {
@@ -206,22 +235,26 @@ func composite(ctor string, elem *Type) *jen.Statement {
 }
 
 // classify records how the named type t of a loaded package is encoded.
-func classify(t *Type, typ types.Type) {
+func classify(t *Type, typ types.Type) { t.codec, t.basicCtor = classifyType(typ) }
+
+// classifyType says how a named type is encoded, and for a defined basic
+// type its runtime constructor.
+func classifyType(typ types.Type) (namedCodec, string) {
 	ptr := types.NewMethodSet(types.NewPointer(typ))
 	val := types.NewMethodSet(typ)
 	switch {
 	case hasSig(val, "MarshalJSON", 0, "[]byte", "error") && hasSig(ptr, "UnmarshalJSON", 1, "error"):
-		t.codec = namedMarshaler
+		return namedMarshaler, ""
 	case ptr.Lookup(nil, "MarshalJSON") != nil || ptr.Lookup(nil, "UnmarshalJSON") != nil ||
 		ptr.Lookup(nil, "MarshalText") != nil || ptr.Lookup(nil, "UnmarshalText") != nil:
-		t.codec = namedJSON
-	default:
-		if b, ok := typ.Underlying().(*types.Basic); ok {
-			if ctor := basicCtor(b); ctor != "" {
-				t.codec, t.basicCtor = namedBasic, ctor
-			}
+		return namedJSON, ""
+	}
+	if b, ok := typ.Underlying().(*types.Basic); ok {
+		if ctor := basicCtor(b); ctor != "" {
+			return namedBasic, ctor
 		}
 	}
+	return namedPlain, ""
 }
 
 // basicCtor names the runtime's generic codec of a defined basic type.

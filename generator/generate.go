@@ -88,6 +88,9 @@ func Load(src []byte, opts Options) (*Schema, error) {
 	if err := d.err(); err != nil {
 		return nil, err
 	}
+	if s.Imports != nil {
+		planStructs(s)
+	}
 	return s, nil
 }
 

@@ -35,6 +35,8 @@ type Type struct {
 	codec     namedCodec // a named type of a loaded package: how it is encoded (codec.go)
 	basicCtor string     // for namedBasic: the runtime constructor (StringOf, …)
 	codecVar  string     // a key's composite or named type: its codec variable
+	structVar string     // for namedStruct: the struct's codec variable
+	jsonWhy   string     // why a struct keeps encoding/json
 }
 
 // basicTypes are the predeclared types a key may have.

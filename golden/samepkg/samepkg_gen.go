@@ -35,9 +35,13 @@ func WithExpires(t time.Time) CommitOption {
 // The codecs of the key types, chosen at generation time: no reflection
 // unless a type is encoded with encoding/json (runtime.JSON).
 var (
-	codecCart               = runtime.JSON[Cart]()
-	codecSliceOfSamepkgCart = runtime.JSON[[]Cart]()
-	codecSThing             = runtime.JSON[spkg.Thing]()
+	codecCart = runtime.StructOf(
+		runtime.FieldOf("items", runtime.SliceOf(runtime.String), func(v *Cart) *[]string { return &v.Items }),
+	)
+	codecSliceOfSamepkgCart = runtime.SliceOf(codecCart)
+	codecSThing             = runtime.StructOf(
+		runtime.FieldOf("name", runtime.String, func(v *spkg.Thing) *string { return &v.Name }),
+	)
 )
 
 // ShopSession is the typed session "Shop", a typed view of runtime.Session; read it with ShopStorage.GetSession.

@@ -35,6 +35,7 @@ func WithExpires(t time.Time) CommitOption {
 // The codecs of the key types, chosen at generation time: no reflection
 // unless a type is encoded with encoding/json (runtime.JSON).
 var (
+	// encoding/json: Profile: field Age has the ,string option
 	codecTesttypesProfile = runtime.JSON[testtypes.Profile]()
 	codecSliceOfByte      = runtime.Bytes
 	codecMapOfUint64      = runtime.MapOf(runtime.Uint64)

@@ -40,10 +40,17 @@ var (
 	codecSliceOfSliceOfFloat64 = runtime.SliceOf(runtime.SliceOf(runtime.Float64))
 	codecMapOfString           = runtime.MapOf(runtime.String)
 	codecMapOfSliceOfString    = runtime.MapOf(runtime.SliceOf(runtime.String))
-	codecTesttypesCart         = runtime.JSON[testtypes.Cart]()
-	codecSliceOfTesttypesCart  = runtime.JSON[[]testtypes.Cart]()
-	codecTesttypesLevel        = runtime.SignedOf[testtypes.Level]()
-	codecTesttypesItem         = runtime.JSON[testtypes.Item]()
+	codecTesttypesCart         = runtime.StructOf(
+		runtime.FieldOf("items", runtime.SliceOf(codecTesttypesItem), func(v *testtypes.Cart) *[]testtypes.Item { return &v.Items }),
+		runtime.FieldOf("updated", runtime.Time, func(v *testtypes.Cart) *time.Time { return &v.Updated }),
+		runtime.FieldOf("coupon", runtime.String, func(v *testtypes.Cart) *string { return &v.Coupon }, runtime.Zero),
+	)
+	codecSliceOfTesttypesCart = runtime.SliceOf(codecTesttypesCart)
+	codecTesttypesLevel       = runtime.SignedOf[testtypes.Level]()
+	codecTesttypesItem        = runtime.StructOf(
+		runtime.FieldOf("sku", runtime.String, func(v *testtypes.Item) *string { return &v.SKU }),
+		runtime.FieldOf("qty", runtime.Int, func(v *testtypes.Item) *int { return &v.Qty }),
+	)
 )
 
 // PrefsSession is the typed session "Prefs", a typed view of runtime.Session; read it with PrefsStorage.GetSession.
