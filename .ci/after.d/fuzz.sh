@@ -20,7 +20,8 @@
     ./runtime:FuzzCodecs \
     ./generator:FuzzLoad \
     ./generator:FuzzSchemaCompiles \
-    ./golden/types:FuzzTypedRoundTrip; do
+    ./golden/types:FuzzTypedRoundTrip \
+    ./golden/structs:FuzzStructCodecs; do
     pkg="${target%%:*}" name="${target##*:}"
     corpus="$pkg/testdata/fuzz/$name"
     before=$( (ls "$corpus" 2>/dev/null || true) | wc -l)

@@ -10,11 +10,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/sessiongen/sessiongen/internal/testtypes"
 	"github.com/sessiongen/sessiongen/runtime"
 )
 
-// FuzzTypedRoundTrip sets values of many types through the generated
-// setters, commits, reads the cookie back and checks that every getter
+// FuzzTypedRoundTrip sets values of many types (a struct with its
+// generated codec among them) through the generated setters, commits, reads the cookie back and checks that every getter
 // returns what was set. Non-finite floats (JSON has none; they become null,
 // as in JavaScript) and invalid UTF-8 (replaced by U+FFFD, as
 // encoding/json does) are the documented exceptions.
@@ -52,7 +53,11 @@ func FuzzTypedRoundTrip(f *testing.F) {
 		s.SetNested(map[string][]string{lv: {lk}})
 		s.SetTimeout(time.Duration(timeout))
 		s.SetSeen(seen)
+		cart := testtypes.Cart{Items: []testtypes.Item{{SKU: tag1, Qty: int(score)}, {SKU: lk}}, Updated: seen, Coupon: lv}
+		s.SetCart(cart)
+		s.SetCarts([]testtypes.Cart{cart, {Coupon: name}})
 		s.FlashNotice(tag2)
+		s.FlashProblem(testtypes.Item{SKU: tag2, Qty: int(big)})
 		line, err := st.CommitSessionHeader(s)
 		if errors.Is(err, runtime.ErrTooLarge) {
 			return
@@ -72,6 +77,9 @@ func FuzzTypedRoundTrip(f *testing.F) {
 		}
 		if v, ok := back.PopNotice(); !ok || v != tag2 {
 			t.Fatalf("flash notice = %q, %v; want %q", v, ok, tag2)
+		}
+		if v, ok := back.PopProblem(); !ok || v != (testtypes.Item{SKU: tag2, Qty: int(big)}) {
+			t.Fatalf("flash problem = %+v, %v", v, ok)
 		}
 	})
 }
@@ -93,7 +101,9 @@ type snapshot struct {
 	Nested              map[string][]string
 	Timeout             time.Duration
 	Seen                time.Time
-	OK                  [10]bool
+	Cart                testtypes.Cart
+	Carts               []testtypes.Cart
+	OK                  [12]bool
 	NameSet, BigSet     bool
 	Ratio32Set, SeenSet bool
 }
@@ -111,6 +121,8 @@ func readAll(s *PrefsSession) snapshot {
 	o.Matrix, o.OK[7] = s.Matrix()
 	o.Labels, o.OK[8] = s.Labels()
 	o.Nested, o.OK[9] = s.Nested()
+	o.Cart, o.OK[10] = s.Cart()
+	o.Carts, o.OK[11] = s.Carts()
 	seen, ok := s.Seen()
 	o.Seen, o.SeenSet = seen.UTC(), ok
 	o.NameSet, o.BigSet, o.Ratio32Set = s.HasName(), s.HasBig(), s.HasRatio32()
