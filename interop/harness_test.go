@@ -330,7 +330,40 @@ var (
 	codecFlags       = runtime.MapOf(runtime.Bool)
 	codecStringLists = runtime.MapOf(runtime.SliceOf(runtime.String))
 	codecFloats      = runtime.MapOf(runtime.Float64)
+	codecParcelLine  = runtime.StructOf(
+		runtime.FieldOf("sku", runtime.String, func(v *parcelLine) *string { return &v.SKU }),
+		runtime.FieldOf("qty", runtime.Int64, func(v *parcelLine) *int64 { return &v.Qty }, runtime.Zero),
+		runtime.FieldOf("price", runtime.Float64, func(v *parcelLine) *float64 { return &v.Price }),
+	)
+	codecParcel = runtime.StructOf(
+		runtime.FieldOf("id", runtime.String, func(v *parcel) *string { return &v.ID }),
+		runtime.FieldOf("2", runtime.Int64, func(v *parcel) *int64 { return &v.Seq }),
+		runtime.FieldOf("lines", runtime.SliceOf(codecParcelLine), func(v *parcel) *[]parcelLine { return &v.Lines }, runtime.EmptySlice),
+		runtime.FieldOf("byCode", runtime.MapOf(codecParcelLine), func(v *parcel) *map[string]parcelLine { return &v.ByCode }),
+		runtime.FieldOf("note", runtime.PointerOf(runtime.String), func(v *parcel) **string { return &v.Note }, runtime.Zero),
+		runtime.FieldOf("sent", runtime.Time, func(v *parcel) *time.Time { return &v.Sent }),
+		runtime.FieldOf("Done", runtime.Bool, func(v *parcel) *bool { return &v.Done }),
+	)
 )
+
+// A parcel is a struct key, set through the codec the generator writes
+// for it (runtime.StructOf, as codecParcel above), which puts the
+// array-index name "2" first as JavaScript does.
+type parcel struct {
+	ID     string                `json:"id"`
+	Seq    int64                 `json:"2"`
+	Lines  []parcelLine          `json:"lines,omitempty"`
+	ByCode map[string]parcelLine `json:"byCode"`
+	Note   *string               `json:"note,omitempty"`
+	Sent   time.Time             `json:"sent"`
+	Done   bool
+}
+
+type parcelLine struct {
+	SKU   string  `json:"sku"`
+	Qty   int64   `json:"qty,omitzero"`
+	Price float64 `json:"price"`
+}
 
 // setTyped sets x through the typed codec generated code would use for its
 // type, and reports whether it has one; untyped values (any, []any,
@@ -357,6 +390,8 @@ func setTyped(s *runtime.Session, key string, x any) bool {
 		codecStringLists.Set(s, key, v)
 	case map[string]float64:
 		codecFloats.Set(s, key, v)
+	case parcel:
+		codecParcel.Set(s, key, v)
 	default:
 		return false
 	}

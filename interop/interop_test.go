@@ -259,6 +259,7 @@ func TestTypedReads(t *testing.T) {
 		set("undef", jsTag(`{"$undefined":true}`)),
 		set("numstr", "42"),
 		set("scores", rawJSON(`{"b":1,"a":2}`)),
+		set("parcel", rawJSON(`{"ID":"p-1","2":7,"lines":[{"sku":"é","qty":3,"price":0.1}],"byCode":{"x":{"SKU":"y"}},"note":null,"sent":"2030-01-02T03:04:05.678Z","done":true,"extra":[1]}`)),
 		flash("notice", "flashed"),
 	}})
 	s := goRead(t, goStorage(t, defaultSecrets, defaultCookie()), cookiePair(w.SetCookie))
@@ -301,6 +302,13 @@ func TestTypedReads(t *testing.T) {
 	expect("scores", v14, map[string]int{"a": 2, "b": 1}, ok)
 	v15, ok := runtime.Pop[string](s, "notice")
 	expect("notice", v15, "flashed", ok)
+	// A struct through its generated codec reads as encoding/json reads it:
+	// names matched case-insensitively, unknown members ignored.
+	v16, ok := codecParcel.Get(s, "parcel")
+	expect("parcel", v16, parcel{ID: "p-1", Seq: 7, Lines: []parcelLine{{SKU: "é", Qty: 3, Price: 0.1}},
+		ByCode: map[string]parcelLine{"x": {SKU: "y"}}, Sent: time.Date(2030, 1, 2, 3, 4, 5, 678e6, time.UTC), Done: true}, ok)
+	v17, ok := runtime.Get[parcel](s, "parcel")
+	expect("parcel (encoding/json)", v17, v16, ok)
 
 	// Absent, null and mistyped values report false; none panics.
 	if _, ok := runtime.Get[string](s, "nothing"); ok {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sessiongen/sessiongen/runtime"
 )
@@ -160,7 +161,7 @@ func (g *gen) value(depth int, top bool) any {
 
 // typed returns a random value of a typed composite the generated code
 // sets through a runtime codec (see setTyped): slices and maps of strings,
-// integers, floats and bools, nested once.
+// integers, floats and bools, nested once, and a struct (parcel).
 func (g *gen) typed() any {
 	strs := func() []string {
 		a := make([]string, g.r.Intn(4))
@@ -169,9 +170,11 @@ func (g *gen) typed() any {
 		}
 		return a
 	}
-	switch g.r.Intn(6) {
+	switch g.r.Intn(7) {
 	case 0:
 		return strs()
+	case 5:
+		return g.parcel()
 	case 1:
 		a := make([]int64, g.r.Intn(4))
 		for i := range a {
@@ -202,6 +205,28 @@ func (g *gen) typed() any {
 		m[g.key(false)] = g.float(false)
 	}
 	return m
+}
+
+func (g *gen) parcel() parcel {
+	line := func() parcelLine {
+		return parcelLine{SKU: strings.ToValidUTF8(g.str(6), "\ufffd"), Qty: g.r.Int63n(1<<54) - 1<<53, Price: g.float(false)}
+	}
+	p := parcel{ID: strings.ToValidUTF8(g.str(8), "\ufffd"), Seq: g.r.Int63n(1 << 53), Done: g.r.Intn(2) == 0,
+		Sent: time.Unix(g.r.Int63n(1<<33), g.r.Int63n(1e9)).UTC()}
+	for range g.r.Intn(3) {
+		p.Lines = append(p.Lines, line())
+	}
+	if g.r.Intn(2) == 0 {
+		p.ByCode = map[string]parcelLine{}
+		for range g.r.Intn(3) {
+			p.ByCode[g.key(false)] = line()
+		}
+	}
+	if g.r.Intn(2) == 0 {
+		note := strings.ToValidUTF8(g.str(6), "\ufffd")
+		p.Note = &note
+	}
+	return p
 }
 
 func (g *gen) session() []op {
