@@ -151,7 +151,7 @@ func SliceOf[T any](c Codec[T]) Codec[[]T] {
 		}
 		return append(b, ']'), nil
 	}
-	sc := newCodec(enc, func(raw []byte) ([]T, bool) { return decodeArray(raw, c.dec) })
+	sc := newCodec(enc, func(raw []byte) ([]T, bool) { return decodeArray(raw, c.into) })
 	sc.into = func(raw []byte, p *[]T) bool { return arrayInto(raw, p, c) }
 	return sc
 }
@@ -164,7 +164,7 @@ func SliceOf[T any](c Codec[T]) Codec[[]T] {
 func arrayInto[T any](raw []byte, p *[]T, c Codec[T]) bool {
 	s := *p
 	if isNull(raw) || cap(s) == 0 {
-		v, ok := decodeArray(raw, c.dec)
+		v, ok := decodeArray(raw, c.into)
 		if ok {
 			*p = v
 		}
@@ -196,8 +196,9 @@ func arrayInto[T any](raw []byte, p *[]T, c Codec[T]) bool {
 }
 
 // decodeArray decodes a JSON array into a new slice of the exact length
-// (one allocation): a first pass counts and validates the elements.
-func decodeArray[T any](raw []byte, dec func([]byte) (T, bool)) ([]T, bool) {
+// (one allocation): a first pass counts and validates the elements, which
+// are then decoded in place (into the zero value, as encoding/json does).
+func decodeArray[T any](raw []byte, into func([]byte, *T) bool) ([]T, bool) {
 	if isNull(raw) {
 		return nil, true
 	}
@@ -208,7 +209,7 @@ func decodeArray[T any](raw []byte, dec func([]byte) (T, bool)) ([]T, bool) {
 	out := make([]T, n)
 	for i, at := 0, 1; i < n; i++ {
 		end := scanValue(raw, at, 1)
-		if out[i], ok = dec(raw[at:end:end]); !ok {
+		if !into(raw[at:end:end], &out[i]) {
 			return nil, false
 		}
 		at = end + 1

@@ -152,7 +152,7 @@ func decodeBytes(raw []byte) ([]byte, bool) {
 		return nil, true
 	}
 	if raw[0] == '[' {
-		return decodeArray(raw, Uint8.dec)
+		return decodeArray(raw, Uint8.into)
 	}
 	s, ok := unquote(raw)
 	if !ok {
