@@ -194,6 +194,9 @@ func typedCodec(t *Type) *jen.Statement {
 		if t.Elem.Kind == Basic && (t.Elem.Name == "byte" || t.Elem.Name == "uint8") {
 			return jen.Qual(rt, "Bytes") // base64, as encoding/json writes []byte
 		}
+		if t.Elem.resolved != nil && isByte(t.Elem.resolved) {
+			return nil // a defined byte type: base64 or an array, by its methods
+		}
 		return composite("SliceOf", t.Elem)
 	case Map:
 		return composite("MapOf", t.Elem)
@@ -216,6 +219,9 @@ func jsonWhy(t *Type) string {
 	}
 	var why string
 	t.walk(func(u *Type) {
+		if why == "" && u.Kind == Slice && u.Elem.resolved != nil && isByte(u.Elem.resolved) {
+			why = "a slice of a defined byte type (base64 or an array, by its methods)"
+		}
 		if why == "" && u.Kind == Named && typedCodec(u) == nil {
 			why = u.Name + ": " + u.jsonWhy
 			if u.jsonWhy == "" {

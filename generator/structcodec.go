@@ -210,6 +210,12 @@ func isValidTag(s string) bool {
 	return true
 }
 
+// isByte reports whether t's underlying type is uint8.
+func isByte(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Kind() == types.Uint8
+}
+
 func isStruct(t types.Type) bool {
 	if ptr, ok := t.Underlying().(*types.Pointer); ok {
 		t = ptr.Elem()
@@ -231,6 +237,9 @@ func (p *planner) codec(t types.Type) (*jen.Statement, string) {
 	case *types.Slice:
 		if b, ok := types.Unalias(u.Elem()).(*types.Basic); ok && b.Kind() == types.Uint8 {
 			return jen.Qual(rt, "Bytes"), "" // base64, as encoding/json writes []byte
+		}
+		if isByte(u.Elem()) {
+			return nil, "a slice of a defined byte type (base64 or an array, by its methods)"
 		}
 		return p.wrap("SliceOf", u.Elem())
 	case *types.Map:

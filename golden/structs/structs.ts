@@ -48,6 +48,14 @@ export interface ShopSessionData {
    * Large integers: this holds 64-bit Go integers, and a JavaScript number is exact only up to 2^53 − 1 (Number.MAX_SAFE_INTEGER). A larger value reads in JavaScript as the nearest double and, written back, reaches Go as that rounded integer; Go reads every integer digit for digit.
    */
   counted: { n: string };
+  /**
+   * Go: `[]Octet` (Octets).
+   */
+  octets: number[];
+  /**
+   * Go: `Packet` (Packet).
+   */
+  packet: { bits: string | null };
 }
 
 /**

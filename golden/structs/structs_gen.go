@@ -63,7 +63,11 @@ var (
 	codecGrid = runtime.JSON[Grid]()
 	// encoding/json: Counted: field N has the ,string option
 	codecCounted = runtime.JSON[Counted]()
-	codecLine    = runtime.StructOf(
+	// encoding/json: a slice of a defined byte type (base64 or an array, by its methods)
+	codecSliceOfOctet = runtime.JSON[[]Octet]()
+	// encoding/json: Packet: field Bits: a slice of a defined byte type (base64 or an array, by its methods)
+	codecPacket = runtime.JSON[Packet]()
+	codecLine   = runtime.StructOf(
 		runtime.FieldOf("sku", runtime.String, func(v *Line) *string { return &v.SKU }),
 		runtime.FieldOf("qty", runtime.Int32, func(v *Line) *int32 { return &v.Qty }, runtime.Zero),
 		runtime.FieldOf("price", runtime.Float32, func(v *Line) *float32 { return &v.Price }),
@@ -229,6 +233,46 @@ func (s *ShopSession) HasCounted() bool {
 // UnsetCounted removes "counted".
 func (s *ShopSession) UnsetCounted() {
 	(*runtime.Session)(s).Unset("counted")
+}
+
+// Octets returns the value of "octets" and whether it is set (and decodes as []Octet).
+func (s *ShopSession) Octets() ([]Octet, bool) {
+	return codecSliceOfOctet.Get((*runtime.Session)(s), "octets")
+}
+
+// SetOctets sets "octets".
+func (s *ShopSession) SetOctets(v []Octet) {
+	codecSliceOfOctet.Set((*runtime.Session)(s), "octets", v)
+}
+
+// HasOctets reports whether "octets" is set.
+func (s *ShopSession) HasOctets() bool {
+	return (*runtime.Session)(s).HasValue("octets")
+}
+
+// UnsetOctets removes "octets".
+func (s *ShopSession) UnsetOctets() {
+	(*runtime.Session)(s).Unset("octets")
+}
+
+// Packet returns the value of "packet" and whether it is set (and decodes as Packet).
+func (s *ShopSession) Packet() (Packet, bool) {
+	return codecPacket.Get((*runtime.Session)(s), "packet")
+}
+
+// SetPacket sets "packet".
+func (s *ShopSession) SetPacket(v Packet) {
+	codecPacket.Set((*runtime.Session)(s), "packet", v)
+}
+
+// HasPacket reports whether "packet" is set.
+func (s *ShopSession) HasPacket() bool {
+	return (*runtime.Session)(s).HasValue("packet")
+}
+
+// UnsetPacket removes "packet".
+func (s *ShopSession) UnsetPacket() {
+	(*runtime.Session)(s).Unset("packet")
 }
 
 // FlashLine sets the flash value "line": it can be read once, by PopLine, usually after a redirect.

@@ -98,3 +98,12 @@ type Grid struct {
 type Counted struct {
 	N int `json:"n,string"`
 }
+
+// An Octet is a defined byte type: encoding/json writes a []Octet as
+// base64, as it writes a []byte.
+type Octet byte
+
+// A Packet has a []Octet field: it keeps encoding/json.
+type Packet struct {
+	Bits []Octet `json:"bits"`
+}
