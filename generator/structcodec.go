@@ -298,7 +298,7 @@ func (p *planner) nameable(obj *types.TypeName) string {
 	if !canImport(p.s.PkgPath, path) {
 		return "package " + path + " is internal to another tree"
 	}
-	if _, ok := p.s.Imports[path]; !ok {
+	if _, ok := p.s.Imports[path]; !ok && !slices.Contains(ownImports, path) {
 		p.s.Imports[path] = obj.Pkg().Name()
 	}
 	return ""
@@ -317,6 +317,10 @@ func canImport(from, path string) bool {
 	}
 	return true
 }
+
+// ownImports are the packages the generated file imports for itself,
+// under their own names.
+var ownImports = []string{"context", "net/http", "time", rt}
 
 // goTypeOf spells a field type.
 func goTypeOf(t types.Type) *jen.Statement {

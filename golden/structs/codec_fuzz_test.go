@@ -98,7 +98,7 @@ func (g gen) line() Line {
 
 func (g gen) order() Order {
 	o := Order{
-		ID: g.str(), Placed: g.time(), Wait: time.Duration(g.r.Int64()), Status: Status(g.str()),
+		ID: g.str(), Placed: g.time(), Wait: time.Duration(g.r.Int64()), Month: time.Month(g.r.IntN(13)), Status: Status(g.str()),
 		Dash: g.str(), Note: g.str(), Seq: g.r.Uint64(), Total: g.float(), Paid: g.r.IntN(2) == 0,
 		Money: Money{g.r.Int64()}, Left: g.r.IntN(3), Right: g.r.IntN(3), Weird: g.str(), Ünï: g.str(),
 	}

@@ -41,6 +41,7 @@ var (
 		runtime.FieldOf("ship", runtime.PointerOf(codecAddress), func(v *Order) **Address { return &v.Ship }, runtime.Zero),
 		runtime.FieldOf("placed", runtime.Time, func(v *Order) *time.Time { return &v.Placed }, runtime.IsZero),
 		runtime.FieldOf("wait", runtime.Duration, func(v *Order) *time.Duration { return &v.Wait }),
+		runtime.FieldOf("month", runtime.SignedOf[time.Month](), func(v *Order) *time.Month { return &v.Month }, runtime.Zero),
 		runtime.FieldOf("status", runtime.StringOf[Status](), func(v *Order) *Status { return &v.Status }, runtime.Zero),
 		runtime.FieldOf("-", runtime.String, func(v *Order) *string { return &v.Dash }),
 		runtime.FieldOf("10", runtime.Uint64, func(v *Order) *uint64 { return &v.Seq }),

@@ -17,6 +17,7 @@ type Order struct {
 	Ship   *Address        `json:"ship,omitempty"`
 	Placed time.Time       `json:"placed,omitzero"`
 	Wait   time.Duration   `json:"wait"`
+	Month  time.Month      `json:"month,omitempty"`
 	Status Status          `json:"status,omitempty"`
 	Dash   string          `json:"-,"`
 	Note   string          `json:"-"`
