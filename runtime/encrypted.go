@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"unsafe"
 
 	"golang.org/x/crypto/chacha20poly1305"
 )
@@ -122,9 +123,12 @@ func (st *Storage) setupSecurity(spec Spec, cfg Config) error {
 // it under the first key.
 func (st *Storage) openValue(s *Session, value []byte) ([]byte, error) {
 	if st.seal == nil {
-		payload, key, err := st.sign.verifyKey(value)
+		payload, key, err := st.sign.verifyKey(value, s.buf[:0])
 		if err == nil && key > 0 {
 			s.modified = true // re-sign under the first secret at the next commit
+		}
+		if err == nil && len(payload) > 0 && unsafe.SliceData(payload) == &s.buf[0] {
+			s.arena = s.buf[len(payload):len(payload)] // values set go after it
 		}
 		return payload, err
 	}
