@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"slices"
 	"unsafe"
 
 	"golang.org/x/crypto/chacha20poly1305"
@@ -67,9 +68,14 @@ func encKey(secret string) ([]byte, error) {
 // appendSealed appends the encrypted value of payload to dst.
 func (s *sealer) appendSealed(dst, payload []byte) []byte {
 	const ns = chacha20poly1305.NonceSizeX
-	raw := make([]byte, ns, ns+len(payload)+chacha20poly1305.Overhead)
-	rand.Read(raw[:ns])
+	buf := scratch.Get().(*[]byte) // the nonce and ciphertext, before base64
+	defer scratch.Put(buf)
+	raw := slices.Grow((*buf)[:0], ns+len(payload)+chacha20poly1305.Overhead)[:ns]
+	rand.Read(raw)
 	raw = s.aeads[0].Seal(raw, raw[:ns], payload, s.ad)
+	if cap(raw) <= 64<<10 {
+		*buf = raw[:0]
+	}
 	dst = append(dst, encPrefix...)
 	return base64.RawURLEncoding.AppendEncode(dst, raw)
 }
