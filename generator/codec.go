@@ -56,14 +56,7 @@ var basicCodecs = map[string]string{
 // in the package block.
 func (l *loader) declareCodecs(s *Schema) {
 	byType := map[string]*CodecVar{}
-	var keys []*Key
-	for _, sess := range s.Sessions {
-		keys = append(append(keys, sess.Keys...), sess.Flash...)
-	}
-	for _, c := range s.Cookies {
-		keys = append(keys, c.Value)
-	}
-	for _, k := range keys {
+	for _, k := range codecKeys(s) {
 		t := k.Type
 		if t == nil || t.firstErr() != "" || runtimeCodec(t) != "" {
 			continue
@@ -78,6 +71,18 @@ func (l *loader) declareCodecs(s *Schema) {
 		}
 		t.codecVar = cv.Name
 	}
+}
+
+// codecKeys lists the keys, flash keys and standalone cookie values of s.
+func codecKeys(s *Schema) []*Key {
+	var keys []*Key
+	for _, sess := range s.Sessions {
+		keys = append(append(keys, sess.Keys...), sess.Flash...)
+	}
+	for _, c := range s.Cookies {
+		keys = append(keys, c.Value)
+	}
+	return keys
 }
 
 // freeName returns base, or base2, base3, … if base is taken.

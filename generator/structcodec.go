@@ -51,7 +51,7 @@ type planner struct {
 	state map[string]string    // "" not seen, "…" in progress, "ok", else why not
 }
 
-// planStructs gives each named struct type of the keys, and each struct
+// planStructs gives each named struct type of the keys and cookies, and each struct
 // type inside them, a codec variable when its fields allow; the others
 // keep encoding/json.
 func planStructs(s *Schema) {
@@ -61,26 +61,24 @@ func planStructs(s *Schema) {
 			p.vars[typeKey(cv.Type)] = cv
 		}
 	}
-	for _, sess := range s.Sessions {
-		for _, k := range append(slices.Clip(sess.Keys), sess.Flash...) {
-			if k.Type == nil || k.Type.firstErr() != "" {
-				continue
-			}
-			k.Type.walk(func(t *Type) {
-				if t.Kind != Named || t.codec != namedPlain || t.resolved == nil {
-					return
-				}
-				named, ok := t.resolved.(*types.Named)
-				if !ok {
-					return
-				}
-				if name, why := p.structVar(named); why == "" {
-					t.codec, t.structVar = namedStruct, name
-				} else {
-					t.jsonWhy = why
-				}
-			})
+	for _, k := range codecKeys(s) {
+		if k.Type == nil || k.Type.firstErr() != "" {
+			continue
 		}
+		k.Type.walk(func(t *Type) {
+			if t.Kind != Named || t.codec != namedPlain || t.resolved == nil {
+				return
+			}
+			named, ok := t.resolved.(*types.Named)
+			if !ok {
+				return
+			}
+			if name, why := p.structVar(named); why == "" {
+				t.codec, t.structVar = namedStruct, name
+			} else {
+				t.jsonWhy = why
+			}
+		})
 	}
 }
 

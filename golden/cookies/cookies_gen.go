@@ -36,7 +36,15 @@ func WithExpires(t time.Time) CommitOption {
 // reflection unless a type is encoded with encoding/json (runtime.JSON).
 var (
 	codecMapOfString   = runtime.MapOf(runtime.String)
-	codecTesttypesCart = runtime.JSON[testtypes.Cart]()
+	codecTesttypesCart = runtime.StructOf(
+		runtime.FieldOf("items", runtime.SliceOf(codecTesttypesItem), func(v *testtypes.Cart) *[]testtypes.Item { return &v.Items }),
+		runtime.FieldOf("updated", runtime.Time, func(v *testtypes.Cart) *time.Time { return &v.Updated }),
+		runtime.FieldOf("coupon", runtime.String, func(v *testtypes.Cart) *string { return &v.Coupon }, runtime.Zero),
+	)
+	codecTesttypesItem = runtime.StructOf(
+		runtime.FieldOf("sku", runtime.String, func(v *testtypes.Item) *string { return &v.SKU }),
+		runtime.FieldOf("qty", runtime.Int, func(v *testtypes.Item) *int { return &v.Qty }),
+	)
 )
 
 // UserSession is the typed session "User", a typed view of runtime.Session; read it with UserStorage.GetSession.
