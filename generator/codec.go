@@ -21,9 +21,11 @@ import (
 // runtime values, rather than emitting an encoder per type, keeps the
 // generated file small and the wire rules in one tested place (the runtime's
 // FuzzCodecs holds every codec to encoding/json plus the JavaScript
-// normalisation). A key type with a named type the runtime has no typed
-// codec for (a struct, a type with MarshalText or with MarshalJSON on its
-// pointer) goes through encoding/json as a whole, as before: runtime.JSON.
+// normalisation). A struct type gets a codec composed from its fields
+// (runtime.StructOf, structcodec.go). A key type with a named type the
+// runtime has no typed codec for (a type with MarshalText or with
+// MarshalJSON on its pointer, a struct structcodec.go refuses) goes
+// through encoding/json as a whole, as before: runtime.JSON.
 
 // namedCodec says how a named type of a loaded package is encoded.
 type namedCodec int

@@ -398,8 +398,9 @@ func Marshaler[T json.Marshaler, P interface {
 }
 
 // JSON returns the codec that goes through encoding/json, for named types
-// the generator has no typed codec for (structs, types with MarshalText,
-// MarshalJSON on a pointer). It writes what Encode writes for them.
+// the generator has no typed codec for (types with MarshalText or with
+// MarshalJSON on a pointer, structs it cannot give StructOf, as one with
+// an embedded field). It writes what Encode writes for them.
 func JSON[T any]() Codec[T] {
 	return newCodec(func(b []byte, v T) ([]byte, error) { return appendReflect(b, v) },
 		func(raw []byte) (T, bool) { return decodeJSON[T](raw) })
