@@ -102,27 +102,46 @@ func (st *structCodec[S]) decode(raw []byte) (S, bool) {
 	return v, ok
 }
 
+// into decodes the members in one pass, each value validated as it is
+// met (countItems would scan the object once more).
 func (st *structCodec[S]) into(raw []byte, v *S) bool {
 	if isNull(raw) {
 		return true
 	}
-	n, ok := countItems(raw, '{', '}')
-	if !ok {
+	if len(raw) < 2 || raw[0] != '{' {
 		return false
 	}
-	for i, at := 0, 1; i < n; i++ {
+	if raw[1] == '}' {
+		return len(raw) == 2
+	}
+	for at := 1; ; {
+		if at >= len(raw) || raw[at] != '"' {
+			return false
+		}
 		kend := scanString(raw, at)
+		if kend < 0 || kend >= len(raw) || raw[kend] != ':' {
+			return false
+		}
+		end := scanValue(raw, kend+1, 1)
+		if end < 0 || end >= len(raw) {
+			return false
+		}
 		name, ok := unquote(raw[at:kend])
 		if !ok {
 			return false
 		}
-		end := scanValue(raw, kend+1, 1)
 		if f := st.field(name); f != nil && !f.into(raw[kend+1:end:end], v) {
 			return false
 		}
-		at = end + 1
+		switch raw[end] {
+		case '}':
+			return end == len(raw)-1
+		case ',':
+			at = end + 1
+		default:
+			return false
+		}
 	}
-	return true
 }
 
 // field returns the field a member's name selects, as encoding/json

@@ -175,3 +175,13 @@ func TestStructOfRefusesDuplicateNames(t *testing.T) {
 	}()
 	StructOf(FieldOf("a", Int, func(v *item) *int { return &v.Qty }), FieldOf("a", String, func(v *item) *string { return &v.SKU }))
 }
+
+// TestStructCodecRefusesBadObjects: an object cut short or malformed is
+// refused, never a panic.
+func TestStructCodecRefusesBadObjects(t *testing.T) {
+	for _, raw := range []string{`{`, `{"sku":"a",`, `{"sku":"a"`, `{"sku"}`, `{"sku":}`, `{"sku":"a"]`, `{"sku":"a"}}`, `{1:2}`, `[]`, `"x"`} {
+		if v, ok := itemCodec.Decode([]byte(raw)); ok {
+			t.Errorf("%s decoded as %+v", raw, v)
+		}
+	}
+}
