@@ -97,7 +97,7 @@ func (p *planner) structVar(n *types.Named) (string, string) {
 	}
 	st, ok := n.Underlying().(*types.Struct)
 	if !ok {
-		return "", n.Obj().Name() + " is not a struct"
+		return "", "a named type of underlying type " + n.Underlying().String() + " has no typed codec"
 	}
 	p.state[key] = "…"
 	plan, why := p.plan(n, st)
