@@ -8,9 +8,9 @@
 //
 // It builds the module's test binary once, then runs -rounds interleaved
 // rounds; each round runs, in one process, BenchmarkRead, BenchmarkWrite,
-// BenchmarkRoundTrip, BenchmarkLostWrites and BenchmarkHTTP (every
-// implementation one after the other, -benchmem), then BenchmarkParallel
-// with -cpu 1,2 in a second process. A round thus measures every
+// BenchmarkRoundTrip, BenchmarkStoreRatio, BenchmarkLostWrites and
+// BenchmarkHTTP (every implementation one after the other, -benchmem),
+// then BenchmarkParallel with -cpu 1,2 in a second process. A round thus measures every
 // implementation within seconds of the others, and benchtable takes the
 // median of the ratios within each round. The Redis rows run when
 // SESSIONGEN_REDIS_ADDR is set and the PostgreSQL rows when
@@ -50,7 +50,7 @@ func main() {
 // machine's GOMAXPROCS, the second parallelBench at each of parallelCPU.
 const (
 	benchModule   = "github.com/sessiongen/sessiongen/bench"
-	mainBench     = "^Benchmark(Read|Write|RoundTrip|LostWrites|HTTP)$"
+	mainBench     = "^Benchmark(Read|Write|RoundTrip|StoreRatio|LostWrites|HTTP)$"
 	parallelBench = "^BenchmarkParallel$"
 	parallelCPU   = "1,2"
 )

@@ -126,6 +126,9 @@ const (
 	unitTime   = "sec/op"
 	unitBytes  = "B/op"
 	unitAllocs = "allocs/op"
+	// unitStoreRatio is BenchmarkStoreRatio's: a store's round trip ÷ its
+	// bare client's, alternated per iteration.
+	unitStoreRatio = "store/bare"
 )
 
 // A cell is every measurement of one benchmark (scenario × impl).
@@ -352,6 +355,8 @@ func render(w io.Writer, d *data, o options) {
 	var timed, http, parallel, other []string
 	for _, s := range d.scenarios {
 		switch {
+		case slices.Contains(d.extraUnits[s], unitStoreRatio):
+			// BenchmarkStoreRatio: in the store table.
 		case !d.timed(s):
 			other = append(other, s)
 		case d.split[s] != "":
