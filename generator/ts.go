@@ -337,6 +337,9 @@ func collectFields(s *types.Struct, depth int, stack map[types.Type]bool, out *[
 			continue
 		}
 		name, opts, _ := strings.Cut(tag, ",")
+		if !isValidTag(name) {
+			name = "" // encoding/json uses the field's name
+		}
 		if f.Embedded() && name == "" {
 			ft := f.Type()
 			if p, ok := ft.Underlying().(*types.Pointer); ok {
@@ -358,7 +361,8 @@ func collectFields(s *types.Struct, depth int, stack map[types.Type]bool, out *[
 		if name == "" {
 			jf.name = f.Name()
 		}
-		jf.optional = strings.Contains(","+opts+",", ",omitempty,") || strings.Contains(","+opts+",", ",omitzero,")
+		_, isStruct := f.Type().Underlying().(*types.Struct) // never empty to omitempty
+		jf.optional = !isStruct && strings.Contains(","+opts+",", ",omitempty,") || strings.Contains(","+opts+",", ",omitzero,")
 		jf.typ = tsGo(f.Type(), stack)
 		if strings.Contains(","+opts+",", ",string,") && (jf.typ == "number" || jf.typ == "boolean") {
 			jf.typ = "string"

@@ -61,3 +61,24 @@ func TestTSTypes(t *testing.T) {
 		}
 	}
 }
+
+// TestTypeScriptStructNames: a struct's TypeScript shape has the names
+// encoding/json writes (an invalid tag name gives the field's name) and
+// marks optional only what it can leave out (omitempty never leaves out a
+// struct such as time.Time).
+func TestTypeScriptStructNames(t *testing.T) {
+	src, err := os.ReadFile("../testdata/structs.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{Filename: "testdata/structs.yaml", Dir: ".", Output: filepath.Join("..", "golden", "structs", "structs_gen.go")}
+	_, ts, err := GenerateFiles(src, opts, "structs.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"; Weird: string;", "; when: string }"} {
+		if !bytes.Contains(ts, []byte(want)) {
+			t.Errorf("TypeScript lacks %q:\n%s", want, ts)
+		}
+	}
+}

@@ -15,19 +15,19 @@ export interface ShopSessionData {
    *
    * Large integers: this holds 64-bit Go integers, and a JavaScript number is exact only up to 2^53 − 1 (Number.MAX_SAFE_INTEGER). A larger value reads in JavaScript as the nearest double and, written back, reaches Go as that rounded integer; Go reads every integer digit for digit.
    */
-  order: { id: string; lines?: { sku: string; qty?: number; price: number; when?: string }[]; byCode?: Record<string, { sku: string; qty?: number; price: number; when?: string }>; ship?: { city: string; zip?: string | null; geo?: Record<string, number> } | null; placed?: string; wait: number; month?: number; status?: string; "-": string; "10": number; raw?: string; total?: number; Paid: boolean; money: unknown; tags: string[][] | null; Right: number; "a'b": string; "ünï"?: string };
+  order: { id: string; lines?: { sku: string; qty?: number; price: number; when: string }[]; byCode?: Record<string, { sku: string; qty?: number; price: number; when: string }>; ship?: { city: string; zip?: string | null; geo?: Record<string, number> } | null; placed?: string; wait: number; month?: number; status?: string; "-": string; "10": number; raw?: string; total?: number; Paid: boolean; money: unknown; tags: string[][] | null; Right: number; Weird: string; "ünï"?: string };
   /**
    * Go: `[]Order` (Orders).
    *
    * Large integers: this holds 64-bit Go integers, and a JavaScript number is exact only up to 2^53 − 1 (Number.MAX_SAFE_INTEGER). A larger value reads in JavaScript as the nearest double and, written back, reaches Go as that rounded integer; Go reads every integer digit for digit.
    */
-  orders: { id: string; lines?: { sku: string; qty?: number; price: number; when?: string }[]; byCode?: Record<string, { sku: string; qty?: number; price: number; when?: string }>; ship?: { city: string; zip?: string | null; geo?: Record<string, number> } | null; placed?: string; wait: number; month?: number; status?: string; "-": string; "10": number; raw?: string; total?: number; Paid: boolean; money: unknown; tags: string[][] | null; Right: number; "a'b": string; "ünï"?: string }[];
+  orders: { id: string; lines?: { sku: string; qty?: number; price: number; when: string }[]; byCode?: Record<string, { sku: string; qty?: number; price: number; when: string }>; ship?: { city: string; zip?: string | null; geo?: Record<string, number> } | null; placed?: string; wait: number; month?: number; status?: string; "-": string; "10": number; raw?: string; total?: number; Paid: boolean; money: unknown; tags: string[][] | null; Right: number; Weird: string; "ünï"?: string }[];
   /**
    * Go: `map[string]Order` (ByID).
    *
    * Large integers: this holds 64-bit Go integers, and a JavaScript number is exact only up to 2^53 − 1 (Number.MAX_SAFE_INTEGER). A larger value reads in JavaScript as the nearest double and, written back, reaches Go as that rounded integer; Go reads every integer digit for digit.
    */
-  byID: Record<string, { id: string; lines?: { sku: string; qty?: number; price: number; when?: string }[]; byCode?: Record<string, { sku: string; qty?: number; price: number; when?: string }>; ship?: { city: string; zip?: string | null; geo?: Record<string, number> } | null; placed?: string; wait: number; month?: number; status?: string; "-": string; "10": number; raw?: string; total?: number; Paid: boolean; money: unknown; tags: string[][] | null; Right: number; "a'b": string; "ünï"?: string }>;
+  byID: Record<string, { id: string; lines?: { sku: string; qty?: number; price: number; when: string }[]; byCode?: Record<string, { sku: string; qty?: number; price: number; when: string }>; ship?: { city: string; zip?: string | null; geo?: Record<string, number> } | null; placed?: string; wait: number; month?: number; status?: string; "-": string; "10": number; raw?: string; total?: number; Paid: boolean; money: unknown; tags: string[][] | null; Right: number; Weird: string; "ünï"?: string }>;
   /**
    * Go: `Tree` (Tree).
    */
@@ -65,7 +65,7 @@ export interface ShopFlashData {
   /**
    * Go: `Line` (FlashLine).
    */
-  line: { sku: string; qty?: number; price: number; when?: string };
+  line: { sku: string; qty?: number; price: number; when: string };
 }
 
 /**
