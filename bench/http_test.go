@@ -18,8 +18,9 @@ import (
 // so the count is bounded by -benchtime and the benchmark stops by itself.
 // The handler is small: it reads the session (userId, theme, roles) and
 // writes "ok"; handler=commit also sets lastSeen, so the session is
-// committed. impl=bare is the same handler without a session: the others'
-// overhead is their time over bare's.
+// committed. impl=bare is the same handler without a session, sent the
+// same Cookie header as impl=sessiongen (a browser sends it whether or not
+// the handler reads it): the others' overhead is their time over bare's.
 
 // httpImpl is one implementation as an http.Handler, and the Cookie header
 // its requests carry.
@@ -50,9 +51,9 @@ func okHandler(read sessionReader, set func(r *http.Request)) http.Handler {
 	})
 }
 
-func httpBare(testing.TB) *httpImpl {
+func httpBare(tb testing.TB) *httpImpl {
 	h := okHandler(nil, nil)
-	return &httpImpl{name: "bare", read: h, commit: h}
+	return &httpImpl{name: "bare", cookie: newSessiongen(tb).cookie, read: h, commit: h}
 }
 
 func httpSessiongen(tb testing.TB) *httpImpl {
