@@ -147,8 +147,8 @@ func logError(w http.ResponseWriter, r *http.Request, err error) {
 // and answers a session that ended in the store meanwhile
 // (ErrSessionEnded) with the deleting Set-Cookie.
 func (st *Storage) autoCommit(h http.Header, s *Session, buf *[1]string) error {
-	if s.commitFailed {
-		return nil
+	if s.commitFailed || !s.modified && len(s.opts) == 0 {
+		return nil // (remember, below, can mark the session modified only after an explicit commit)
 	}
 	opts := st.remember(s)
 	if !s.modified {
