@@ -48,26 +48,32 @@ var basicCodecs = map[string]string{
 	"float32": "Float32", "float64": "Float64",
 }
 
-// declareCodecs names a codec variable for each composite or named key
-// type, in order of first use, and claims the names in the package block.
+// declareCodecs names a codec variable for each composite or named type of
+// a key or a standalone cookie, in order of first use, and claims the names
+// in the package block.
 func (l *loader) declareCodecs(s *Schema) {
 	byType := map[string]*CodecVar{}
+	var keys []*Key
 	for _, sess := range s.Sessions {
-		for _, k := range append(append([]*Key(nil), sess.Keys...), sess.Flash...) {
-			t := k.Type
-			if t == nil || t.firstErr() != "" || runtimeCodec(t) != "" {
-				continue
-			}
-			key := typeKey(t)
-			cv := byType[key]
-			if cv == nil {
-				cv = &CodecVar{Name: freeName(s.Scope, "codec"+typeWord(t)), Type: t}
-				byType[key] = cv
-				s.Scope.add(&Decl{Name: cv.Name})
-				s.Codecs = append(s.Codecs, cv)
-			}
-			t.codecVar = cv.Name
+		keys = append(append(keys, sess.Keys...), sess.Flash...)
+	}
+	for _, c := range s.Cookies {
+		keys = append(keys, c.Value)
+	}
+	for _, k := range keys {
+		t := k.Type
+		if t == nil || t.firstErr() != "" || runtimeCodec(t) != "" {
+			continue
 		}
+		key := typeKey(t)
+		cv := byType[key]
+		if cv == nil {
+			cv = &CodecVar{Name: freeName(s.Scope, "codec"+typeWord(t)), Type: t}
+			byType[key] = cv
+			s.Scope.add(&Decl{Name: cv.Name})
+			s.Codecs = append(s.Codecs, cv)
+		}
+		t.codecVar = cv.Name
 	}
 }
 
@@ -157,8 +163,8 @@ func emitCodecs(f *jen.File, s *Schema) {
 		return
 	}
 	f.Line()
-	f.Comment("The codecs of the key types, chosen at generation time: no reflection")
-	f.Comment("unless a type is encoded with encoding/json (runtime.JSON).")
+	f.Comment("The codecs of the key and cookie types, chosen at generation time: no")
+	f.Comment("reflection unless a type is encoded with encoding/json (runtime.JSON).")
 	f.Var().DefsFunc(func(g *jen.Group) {
 		for _, cv := range s.Codecs {
 			g.Id(cv.Name).Op("=").Add(codecExpr(cv.Type))

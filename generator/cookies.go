@@ -181,25 +181,25 @@ func emitCookie(f *jen.File, c *StandaloneCookie) {
 	f.Comment("Parse returns the cookie's value in r. It reports false when the cookie is")
 	f.Comment("missing, does not verify, is null, or does not decode as " + c.Value.Type.Src + ".")
 	f.Add(recv().Id("Parse").Params(jen.Id("r").Op("*").Qual(nethttp, "Request")).Params(typ(), jen.Bool()).Block(
-		jen.Return(jen.Qual(rt, "ParseCookie").Types(typ()).Call(jen.Id("c").Dot("c"), jen.Id("r"))),
+		jen.Return(codecRef(c.Value.Type).Dot("ParseCookie").Call(jen.Id("c").Dot("c"), jen.Id("r"))),
 	))
 	f.Line()
 	f.Comment("ParseHeader is Parse for callers without an *http.Request: it takes the")
 	f.Comment("value of the Cookie header.")
 	f.Add(recv().Id("ParseHeader").Params(jen.Id("cookieHeader").String()).Params(typ(), jen.Bool()).Block(
-		jen.Return(jen.Qual(rt, "ParseCookieHeader").Types(typ()).Call(jen.Id("c").Dot("c"), jen.Id("cookieHeader"))),
+		jen.Return(codecRef(c.Value.Type).Dot("ParseCookieHeader").Call(jen.Id("c").Dot("c"), jen.Id("cookieHeader"))),
 	))
 	f.Line()
 	f.Comment("Serialize returns the whole Set-Cookie line for v, as React Router's")
 	f.Comment("cookie.serialize(v) writes it. A line over 4096 bytes is refused with a")
 	f.Comment("*runtime.TooLargeError.")
 	f.Add(recv().Id("Serialize").Params(jen.Id("v").Add(typ()), jen.Id("opts").Op("...").Id("CommitOption")).Params(jen.String(), jen.Error()).Block(
-		jen.Return(jen.Qual(rt, "SerializeCookie").Call(jen.Id("c").Dot("c"), jen.Id("v"), jen.Id("opts").Op("..."))),
+		jen.Return(codecRef(c.Value.Type).Dot("SerializeCookie").Call(jen.Id("c").Dot("c"), jen.Id("v"), jen.Id("opts").Op("..."))),
 	))
 	f.Line()
 	f.Comment("Set adds the Set-Cookie line of Serialize to w.")
 	f.Add(recv().Id("Set").Params(jen.Id("w").Qual(nethttp, "ResponseWriter"), jen.Id("v").Add(typ()), jen.Id("opts").Op("...").Id("CommitOption")).Error().Block(
-		jen.Return(jen.Qual(rt, "SetCookie").Call(jen.Id("c").Dot("c"), jen.Id("w"), jen.Id("v"), jen.Id("opts").Op("..."))),
+		jen.Return(codecRef(c.Value.Type).Dot("SetCookie").Call(jen.Id("c").Dot("c"), jen.Id("w"), jen.Id("v"), jen.Id("opts").Op("..."))),
 	))
 }
 

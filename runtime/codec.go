@@ -353,7 +353,8 @@ func compactJSON(raw []byte) ([]byte, bool) {
 
 // unquote decodes a JSON string token as encoding/json does: escapes
 // resolved, a lone surrogate or invalid UTF-8 as U+FFFD. Without escapes
-// the result aliases raw (see decodeString).
+// the result aliases raw: stored values are never modified in place (a set
+// replaces the slice), so the string stays valid.
 func unquote(raw []byte) (string, bool) {
 	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
 		return "", false

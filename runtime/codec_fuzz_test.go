@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -77,13 +78,36 @@ func mapOf[T any](s *source, gen func(*source) T) map[string]T {
 	return m
 }
 
-// sameAsJSON checks c against Encode (encoding/json and the JavaScript
-// normalisation for composite types; JSON.stringify's rules for a key's
-// basic value) and, inside an array, against encoding/json itself; then
-// that the bytes decode as encoding/json decodes them.
+// jsReference is what a key's value must be written as, stated apart from
+// the codecs: JSON.stringify's rules for a string, a bool, an int, an int64,
+// a float (NaN and ±Infinity as null at the top) and a time.Duration;
+// encoding/json plus the JavaScript normalisation for every other type.
+func jsReference[T any](v T) ([]byte, error) {
+	switch x := any(v).(type) {
+	case string:
+		return appendJSString(nil, x), nil
+	case bool:
+		return strconv.AppendBool(nil, x), nil
+	case int:
+		return strconv.AppendInt(nil, int64(x), 10), nil
+	case int64:
+		return strconv.AppendInt(nil, x, 10), nil
+	case float64:
+		return appendJSFloat(nil, x, 64), nil
+	case float32:
+		return appendJSFloat(nil, float64(x), 32), nil
+	case time.Duration:
+		return strconv.AppendInt(nil, int64(x), 10), nil
+	}
+	return appendReflect(nil, v)
+}
+
+// sameAsJSON checks c against jsReference and, inside an array, against
+// encoding/json itself; then that the bytes decode as encoding/json decodes
+// them, and that the untyped Encode and Decode agree with c.
 func sameAsJSON[T any](t *testing.T, c Codec[T], v T) {
 	t.Helper()
-	want, wantErr := Encode(v)
+	want, wantErr := jsReference(v)
 	got, gotErr := c.Append(nil, v)
 	if (wantErr != nil) != (gotErr != nil) || wantErr == nil && !bytes.Equal(got, want) {
 		t.Fatalf("%T %#v: codec %q, %v; Encode %q, %v", v, v, got, gotErr, want, wantErr)
@@ -100,6 +124,11 @@ func sameAsJSON[T any](t *testing.T, c Codec[T], v T) {
 		decodesAsJSON(t, c, want)
 		decodesAsJSON(t, SliceOf(c), want)
 	}
+	got, gotErr = c.Append(nil, v)
+	untyped, untypedErr := Encode(v)
+	if (untypedErr != nil) != (gotErr != nil) || gotErr == nil && !bytes.Equal(untyped, got) {
+		t.Fatalf("%T %#v: Encode %q, %v; codec %q, %v", v, v, untyped, untypedErr, got, gotErr)
+	}
 }
 
 // decodesAsJSON checks that c decodes raw as encoding/json does (null
@@ -111,6 +140,9 @@ func decodesAsJSON[T any](t *testing.T, c Codec[T], raw []byte) {
 	got, gotOK := c.Decode(raw)
 	if gotOK != wantOK || wantOK && !reflect.DeepEqual(got, want) {
 		t.Fatalf("decoding %q as %T: codec %#v, %v; encoding/json %#v, %v", raw, got, got, gotOK, want, wantOK)
+	}
+	if u, uOK := Decode[T](raw); uOK != wantOK || wantOK && !reflect.DeepEqual(u, want) {
+		t.Fatalf("decoding %q as %T: Decode %#v, %v; encoding/json %#v, %v", raw, u, u, uOK, want, wantOK)
 	}
 }
 

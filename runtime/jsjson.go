@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // Values are stored as JSON, written the way JavaScript's JSON.stringify
@@ -98,49 +97,85 @@ func appendFloatFormat(b []byte, f float64, format byte, bits int) []byte {
 }
 
 // Encode returns the JSON encoding of v as React Router would store it.
-// Basic types, []string and time.Time take a reflection-free path; other
-// types go through encoding/json (so MarshalJSON methods are honoured), with
-// HTML escaping off and U+2028/U+2029 written raw.
+// Types with a runtime codec (see codecOf) are written by it, with no
+// reflection; other types go through encoding/json (so MarshalJSON methods
+// are honoured), with HTML escaping off and U+2028/U+2029 written raw.
+// Generated code does not call Encode: it calls the codec the generator
+// chose for each key's type.
 func Encode[T any](v T) ([]byte, error) {
 	return appendValue(nil, v)
 }
 
 func appendValue[T any](b []byte, v T) ([]byte, error) {
-	switch x := any(v).(type) {
-	case string:
-		return appendJSString(b, x), nil
-	case bool:
-		return strconv.AppendBool(b, x), nil
-	case int:
-		return strconv.AppendInt(b, int64(x), 10), nil
-	case int64:
-		return strconv.AppendInt(b, x, 10), nil
-	case int32:
-		return strconv.AppendInt(b, int64(x), 10), nil
-	case uint:
-		return strconv.AppendUint(b, uint64(x), 10), nil
-	case uint64:
-		return strconv.AppendUint(b, x, 10), nil
-	case float64:
-		return appendJSFloat(b, x, 64), nil
-	case float32:
-		return appendJSFloat(b, float64(x), 32), nil
-	case time.Duration:
-		return strconv.AppendInt(b, int64(x), 10), nil
-	case []string:
-		if x == nil {
-			return append(b, "null"...), nil
-		}
-		b = append(b, '[')
-		for i, s := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSString(b, s)
-		}
-		return append(b, ']'), nil
+	if c, ok := codecOf[T](); ok {
+		return c.enc(b, v)
 	}
 	return appendReflect(b, v)
+}
+
+// The runtime's codecs as interface values, for codecOf: asserting one back
+// to its Codec type copies it out and allocates nothing.
+var (
+	anyString, anyBool                      any = String, Bool
+	anyInt, anyInt8, anyInt16, anyInt32     any = Int, Int8, Int16, Int32
+	anyInt64, anyDuration                   any = Int64, Duration
+	anyUint, anyUint8, anyUint16, anyUint32 any = Uint, Uint8, Uint16, Uint32
+	anyUint64, anyFloat32, anyFloat64       any = Uint64, Float32, Float64
+	anyBytes, anyTime                       any = Bytes, Time
+	anyStrings, anyInt64s, anyStringMap     any = SliceOf(String), SliceOf(Int64), MapOf(String)
+)
+
+// codecOf returns the runtime's codec of T, for the untyped Get, Set, Pop,
+// Encode, Decode and standalone-cookie functions: every basic type,
+// time.Duration, time.Time, []byte, []string, []int64 and
+// map[string]string. The switch is on a nil *T (boxing it allocates
+// nothing), and the assertion is between identical types.
+func codecOf[T any]() (Codec[T], bool) {
+	var c any
+	switch any((*T)(nil)).(type) {
+	case *string:
+		c = anyString
+	case *bool:
+		c = anyBool
+	case *int:
+		c = anyInt
+	case *int8:
+		c = anyInt8
+	case *int16:
+		c = anyInt16
+	case *int32:
+		c = anyInt32
+	case *int64:
+		c = anyInt64
+	case *time.Duration:
+		c = anyDuration
+	case *uint:
+		c = anyUint
+	case *uint8:
+		c = anyUint8
+	case *uint16:
+		c = anyUint16
+	case *uint32:
+		c = anyUint32
+	case *uint64:
+		c = anyUint64
+	case *float32:
+		c = anyFloat32
+	case *float64:
+		c = anyFloat64
+	case *[]byte:
+		c = anyBytes
+	case *time.Time:
+		c = anyTime
+	case *[]string:
+		c = anyStrings
+	case *[]int64:
+		c = anyInt64s
+	case *map[string]string:
+		c = anyStringMap
+	}
+	codec, ok := c.(Codec[T])
+	return codec, ok
 }
 
 func appendReflect(b []byte, v any) ([]byte, error) {
@@ -202,33 +237,15 @@ func appendJSNormal(b, js []byte) []byte {
 // Decode decodes raw JSON into a T. It reports false for JSON null and for
 // values that are not a T (a string where an int is declared, an integer
 // that overflows). Integers are parsed from their digits, never through
-// float64, so an int64 of 2^60 round-trips exactly.
+// float64, so an int64 of 2^60 round-trips exactly. Types with a runtime
+// codec (see codecOf) are decoded by it, others by encoding/json.
 func Decode[T any](raw []byte) (T, bool) {
-	var v T
-	if len(raw) == 0 || string(raw) == "null" {
-		return v, false
+	if c, ok := codecOf[T](); ok {
+		return c.Decode(raw)
 	}
-	// Switching on a nil *T (not on &v, which would escape, nor on v, which
-	// generic code boxes) allocates nothing; the casts are between
-	// identical types.
-	switch any((*T)(nil)).(type) {
-	case *string:
-		str, ok := decodeString(raw)
-		return *(*T)(unsafe.Pointer(&str)), ok
-	case *bool:
-		b, ok := decodeBool(raw)
-		return *(*T)(unsafe.Pointer(&b)), ok
-	case *int:
-		n, ok := parseInt(raw, strconv.IntSize)
-		i := int(n)
-		return *(*T)(unsafe.Pointer(&i)), ok
-	case *int64:
-		n, ok := parseInt(raw, 64)
-		return *(*T)(unsafe.Pointer(&n)), ok
-	case *float64:
-		f, err := strconv.ParseFloat(unsafe.String(unsafe.SliceData(raw), len(raw)), 64)
-		ok := err == nil && raw[0] != '"'
-		return *(*T)(unsafe.Pointer(&f)), ok
+	if len(raw) == 0 || isNull(raw) {
+		var zero T
+		return zero, false
 	}
 	return decodeJSON[T](raw)
 }
@@ -242,21 +259,6 @@ func decodeJSON[T any](raw []byte) (T, bool) {
 		return zero, false
 	}
 	return v, true
-}
-
-// decodeString decodes a JSON string. Without escapes the result aliases
-// raw: stored values are never modified in place (a set replaces the
-// slice), so the string stays valid.
-func decodeString(raw []byte) (string, bool) {
-	if len(raw) >= 2 && raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 {
-		inner := raw[1 : len(raw)-1]
-		return unsafe.String(unsafe.SliceData(inner), len(inner)), true
-	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
-		return "", false
-	}
-	return s, true
 }
 
 func decodeBool(raw []byte) (bool, bool) {

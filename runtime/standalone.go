@@ -58,24 +58,45 @@ func (c *Cookie) Options() CookieOptions { return c.cookie }
 // parse gives {}: a payload that is not base64 of UTF-8 JSON, or JSON that
 // is not a T. An empty value ("name=") is React Router's form of the empty
 // string: a T of string reads it as "" and true, any other T as false.
+// Generated cookies call the typed Codec.ParseCookie instead; this one
+// decodes through the runtime's codec of T, or encoding/json for a type the
+// runtime has none for (see Decode).
 func ParseCookie[T any](c *Cookie, r *http.Request) (T, bool) {
-	return parseCookie[T](c, r, cookieHeader(r.Header))
+	return parseCookie(c, untypedCodec[T](), r, cookieHeader(r.Header))
 }
 
 // ParseCookieHeader is ParseCookie for callers without an *http.Request: it
 // takes the Cookie header's value.
 func ParseCookieHeader[T any](c *Cookie, cookieHeader string) (T, bool) {
-	return parseCookie[T](c, nil, cookieHeader)
+	return parseCookie(c, untypedCodec[T](), nil, cookieHeader)
 }
 
-func parseCookie[T any](c *Cookie, r *http.Request, header string) (T, bool) {
+// ParseCookie is the package's ParseCookie with this codec.
+func (cd Codec[T]) ParseCookie(c *Cookie, r *http.Request) (T, bool) {
+	return parseCookie(c, cd, r, cookieHeader(r.Header))
+}
+
+// ParseCookieHeader is the package's ParseCookieHeader with this codec.
+func (cd Codec[T]) ParseCookieHeader(c *Cookie, cookieHeader string) (T, bool) {
+	return parseCookie(c, cd, nil, cookieHeader)
+}
+
+// untypedCodec is the runtime's codec of T, or encoding/json's.
+func untypedCodec[T any]() Codec[T] {
+	if cd, ok := codecOf[T](); ok {
+		return cd
+	}
+	return JSON[T]()
+}
+
+func parseCookie[T any](c *Cookie, cd Codec[T], r *http.Request, header string) (T, bool) {
 	var zero T
 	wire, ok := cookieValue(header, c.cookie.Name)
 	if !ok {
 		return zero, false
 	}
 	if wire == "" {
-		return Decode[T]([]byte(`""`))
+		return cd.Decode([]byte(`""`))
 	}
 	payload, err := c.open(percentDecode(wire))
 	if err == nil && !utf8.Valid(payload) {
@@ -85,8 +106,8 @@ func parseCookie[T any](c *Cookie, r *http.Request, header string) (T, bool) {
 		c.report(r, err)
 		return zero, false
 	}
-	v, ok := Decode[T](payload)
-	if !ok && string(payload) != "null" {
+	v, ok := cd.Decode(payload)
+	if !ok && !isNull(payload) {
 		c.report(r, ErrMalformed)
 	}
 	return v, ok
@@ -116,8 +137,14 @@ func (c *Cookie) report(r *http.Request, err error) {
 // first secret. The empty string is written as an empty value, unsigned, as
 // React Router does (so a client can always send it). A line over 4096
 // bytes is refused with a *TooLargeError, which React Router does not check;
-// a value that cannot be encoded gives an *EncodeError.
+// a value that cannot be encoded gives an *EncodeError. Generated cookies
+// call the typed Codec.SerializeCookie instead.
 func SerializeCookie[T any](c *Cookie, v T, opts ...CommitOption) (string, error) {
+	return untypedCodec[T]().SerializeCookie(c, v, opts...)
+}
+
+// SerializeCookie is the package's SerializeCookie with this codec.
+func (cd Codec[T]) SerializeCookie(c *Cookie, v T, opts ...CommitOption) (string, error) {
 	var o commitOptions
 	if len(opts) > 0 {
 		o = collectOptions(opts)
@@ -126,7 +153,7 @@ func SerializeCookie[T any](c *Cookie, v T, opts ...CommitOption) (string, error
 	defer scratch.Put(buf)
 	var value []byte
 	if s, ok := any(v).(string); !ok || s != "" {
-		payload, err := appendValue((*buf)[:0], v)
+		payload, err := cd.enc((*buf)[:0], v)
 		if err != nil {
 			return "", &EncodeError{Key: c.cookie.Name, Err: err}
 		}
@@ -151,7 +178,12 @@ func (c *Cookie) appendEncoded(dst, payload []byte) []byte {
 // SetCookie adds the Set-Cookie line of SerializeCookie to w, replacing an
 // earlier one for the same cookie in this response.
 func SetCookie[T any](c *Cookie, w http.ResponseWriter, v T, opts ...CommitOption) error {
-	line, err := SerializeCookie(c, v, opts...)
+	return untypedCodec[T]().SetCookie(c, w, v, opts...)
+}
+
+// SetCookie is the package's SetCookie with this codec.
+func (cd Codec[T]) SetCookie(c *Cookie, w http.ResponseWriter, v T, opts ...CommitOption) error {
+	line, err := cd.SerializeCookie(c, v, opts...)
 	if err != nil {
 		return err
 	}

@@ -113,6 +113,7 @@ var (
 // result only if the data did not change meanwhile.
 func ApplyPatch(data json.RawMessage, p Patch) (json.RawMessage, error) {
 	var o object
+	size := len(data) + 2
 	if len(data) > 0 {
 		var ok bool
 		o, ok = parseObject(data)
@@ -125,6 +126,10 @@ func ApplyPatch(data json.RawMessage, p Patch) (json.RawMessage, error) {
 	}
 	for _, f := range p.Set {
 		o.set(f.Key, f.Value)
+		size += len(f.Key) + len(f.Value) + 4 // quotes, colon, comma
 	}
-	return o.appendJSON(nil), nil
+	// One allocation for the document (and one for the entries in
+	// parseObject): size is exact unless a key needs escapes, and then
+	// append grows it.
+	return o.appendJSON(make([]byte, 0, size)), nil
 }

@@ -32,6 +32,13 @@ func WithExpires(t time.Time) CommitOption {
 	return runtime.WithExpires(t)
 }
 
+// The codecs of the key and cookie types, chosen at generation time: no
+// reflection unless a type is encoded with encoding/json (runtime.JSON).
+var (
+	codecMapOfString   = runtime.MapOf(runtime.String)
+	codecTesttypesCart = runtime.JSON[testtypes.Cart]()
+)
+
 // UserSession is the typed session "User", a typed view of runtime.Session; read it with UserStorage.GetSession.
 type UserSession runtime.Session
 
@@ -238,25 +245,25 @@ func NewPrefsCookie(cfg Config) (*PrefsCookie, error) {
 // Parse returns the cookie's value in r. It reports false when the cookie is
 // missing, does not verify, is null, or does not decode as map[string]string.
 func (c *PrefsCookie) Parse(r *http.Request) (map[string]string, bool) {
-	return runtime.ParseCookie[map[string]string](c.c, r)
+	return codecMapOfString.ParseCookie(c.c, r)
 }
 
 // ParseHeader is Parse for callers without an *http.Request: it takes the
 // value of the Cookie header.
 func (c *PrefsCookie) ParseHeader(cookieHeader string) (map[string]string, bool) {
-	return runtime.ParseCookieHeader[map[string]string](c.c, cookieHeader)
+	return codecMapOfString.ParseCookieHeader(c.c, cookieHeader)
 }
 
 // Serialize returns the whole Set-Cookie line for v, as React Router's
 // cookie.serialize(v) writes it. A line over 4096 bytes is refused with a
 // *runtime.TooLargeError.
 func (c *PrefsCookie) Serialize(v map[string]string, opts ...CommitOption) (string, error) {
-	return runtime.SerializeCookie(c.c, v, opts...)
+	return codecMapOfString.SerializeCookie(c.c, v, opts...)
 }
 
 // Set adds the Set-Cookie line of Serialize to w.
 func (c *PrefsCookie) Set(w http.ResponseWriter, v map[string]string, opts ...CommitOption) error {
-	return runtime.SetCookie(c.c, w, v, opts...)
+	return codecMapOfString.SetCookie(c.c, w, v, opts...)
 }
 
 // themeCookieSpec describes cookie "Theme" for the runtime.
@@ -294,25 +301,25 @@ func NewThemeCookie(cfg Config) (*ThemeCookie, error) {
 // Parse returns the cookie's value in r. It reports false when the cookie is
 // missing, does not verify, is null, or does not decode as string.
 func (c *ThemeCookie) Parse(r *http.Request) (string, bool) {
-	return runtime.ParseCookie[string](c.c, r)
+	return runtime.String.ParseCookie(c.c, r)
 }
 
 // ParseHeader is Parse for callers without an *http.Request: it takes the
 // value of the Cookie header.
 func (c *ThemeCookie) ParseHeader(cookieHeader string) (string, bool) {
-	return runtime.ParseCookieHeader[string](c.c, cookieHeader)
+	return runtime.String.ParseCookieHeader(c.c, cookieHeader)
 }
 
 // Serialize returns the whole Set-Cookie line for v, as React Router's
 // cookie.serialize(v) writes it. A line over 4096 bytes is refused with a
 // *runtime.TooLargeError.
 func (c *ThemeCookie) Serialize(v string, opts ...CommitOption) (string, error) {
-	return runtime.SerializeCookie(c.c, v, opts...)
+	return runtime.String.SerializeCookie(c.c, v, opts...)
 }
 
 // Set adds the Set-Cookie line of Serialize to w.
 func (c *ThemeCookie) Set(w http.ResponseWriter, v string, opts ...CommitOption) error {
-	return runtime.SetCookie(c.c, w, v, opts...)
+	return runtime.String.SetCookie(c.c, w, v, opts...)
 }
 
 // visitsCookieSpec describes cookie "Visits" for the runtime.
@@ -348,25 +355,25 @@ func NewVisitsCookie(cfg Config) (*VisitsCookie, error) {
 // Parse returns the cookie's value in r. It reports false when the cookie is
 // missing, does not verify, is null, or does not decode as int64.
 func (c *VisitsCookie) Parse(r *http.Request) (int64, bool) {
-	return runtime.ParseCookie[int64](c.c, r)
+	return runtime.Int64.ParseCookie(c.c, r)
 }
 
 // ParseHeader is Parse for callers without an *http.Request: it takes the
 // value of the Cookie header.
 func (c *VisitsCookie) ParseHeader(cookieHeader string) (int64, bool) {
-	return runtime.ParseCookieHeader[int64](c.c, cookieHeader)
+	return runtime.Int64.ParseCookieHeader(c.c, cookieHeader)
 }
 
 // Serialize returns the whole Set-Cookie line for v, as React Router's
 // cookie.serialize(v) writes it. A line over 4096 bytes is refused with a
 // *runtime.TooLargeError.
 func (c *VisitsCookie) Serialize(v int64, opts ...CommitOption) (string, error) {
-	return runtime.SerializeCookie(c.c, v, opts...)
+	return runtime.Int64.SerializeCookie(c.c, v, opts...)
 }
 
 // Set adds the Set-Cookie line of Serialize to w.
 func (c *VisitsCookie) Set(w http.ResponseWriter, v int64, opts ...CommitOption) error {
-	return runtime.SetCookie(c.c, w, v, opts...)
+	return runtime.Int64.SetCookie(c.c, w, v, opts...)
 }
 
 // bannerCookieSpec describes cookie "Banner" for the runtime.
@@ -402,25 +409,25 @@ func NewBannerCookie(cfg Config) (*BannerCookie, error) {
 // Parse returns the cookie's value in r. It reports false when the cookie is
 // missing, does not verify, is null, or does not decode as bool.
 func (c *BannerCookie) Parse(r *http.Request) (bool, bool) {
-	return runtime.ParseCookie[bool](c.c, r)
+	return runtime.Bool.ParseCookie(c.c, r)
 }
 
 // ParseHeader is Parse for callers without an *http.Request: it takes the
 // value of the Cookie header.
 func (c *BannerCookie) ParseHeader(cookieHeader string) (bool, bool) {
-	return runtime.ParseCookieHeader[bool](c.c, cookieHeader)
+	return runtime.Bool.ParseCookieHeader(c.c, cookieHeader)
 }
 
 // Serialize returns the whole Set-Cookie line for v, as React Router's
 // cookie.serialize(v) writes it. A line over 4096 bytes is refused with a
 // *runtime.TooLargeError.
 func (c *BannerCookie) Serialize(v bool, opts ...CommitOption) (string, error) {
-	return runtime.SerializeCookie(c.c, v, opts...)
+	return runtime.Bool.SerializeCookie(c.c, v, opts...)
 }
 
 // Set adds the Set-Cookie line of Serialize to w.
 func (c *BannerCookie) Set(w http.ResponseWriter, v bool, opts ...CommitOption) error {
-	return runtime.SetCookie(c.c, w, v, opts...)
+	return runtime.Bool.SetCookie(c.c, w, v, opts...)
 }
 
 // cartCookieSpec describes cookie "Cart" for the runtime.
@@ -456,23 +463,23 @@ func NewCartCookie(cfg Config) (*CartCookie, error) {
 // Parse returns the cookie's value in r. It reports false when the cookie is
 // missing, does not verify, is null, or does not decode as github.com/sessiongen/sessiongen/internal/testtypes.Cart.
 func (c *CartCookie) Parse(r *http.Request) (testtypes.Cart, bool) {
-	return runtime.ParseCookie[testtypes.Cart](c.c, r)
+	return codecTesttypesCart.ParseCookie(c.c, r)
 }
 
 // ParseHeader is Parse for callers without an *http.Request: it takes the
 // value of the Cookie header.
 func (c *CartCookie) ParseHeader(cookieHeader string) (testtypes.Cart, bool) {
-	return runtime.ParseCookieHeader[testtypes.Cart](c.c, cookieHeader)
+	return codecTesttypesCart.ParseCookieHeader(c.c, cookieHeader)
 }
 
 // Serialize returns the whole Set-Cookie line for v, as React Router's
 // cookie.serialize(v) writes it. A line over 4096 bytes is refused with a
 // *runtime.TooLargeError.
 func (c *CartCookie) Serialize(v testtypes.Cart, opts ...CommitOption) (string, error) {
-	return runtime.SerializeCookie(c.c, v, opts...)
+	return codecTesttypesCart.SerializeCookie(c.c, v, opts...)
 }
 
 // Set adds the Set-Cookie line of Serialize to w.
 func (c *CartCookie) Set(w http.ResponseWriter, v testtypes.Cart, opts ...CommitOption) error {
-	return runtime.SetCookie(c.c, w, v, opts...)
+	return codecTesttypesCart.SetCookie(c.c, w, v, opts...)
 }

@@ -32,8 +32,8 @@ func WithExpires(t time.Time) CommitOption {
 	return runtime.WithExpires(t)
 }
 
-// The codecs of the key types, chosen at generation time: no reflection
-// unless a type is encoded with encoding/json (runtime.JSON).
+// The codecs of the key and cookie types, chosen at generation time: no
+// reflection unless a type is encoded with encoding/json (runtime.JSON).
 var (
 	codecCart               = runtime.JSON[Cart]()
 	codecSliceOfSamepkgCart = runtime.JSON[[]Cart]()
