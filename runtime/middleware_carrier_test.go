@@ -163,3 +163,17 @@ func serveAllocs(h http.Handler, r *http.Request) float64 {
 		h.ServeHTTP(w, r)
 	})
 }
+
+// Require without Middleware applies it at the same cost as under it: the
+// middleware it falls back on is built once, not per request.
+func TestRequireAppliesMiddlewareOnce(t *testing.T) {
+	st := newMWStorage(t, runtime.Spec{}, runtime.Config{})
+	req := httptest.NewRequest("GET", "/", nil)
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
+	allow := func(*runtime.Session) bool { return true }
+	alone := st.Require(sessKey{}, allow, ok)
+	under := st.Middleware(sessKey{}, st.Require(sessKey{}, allow, ok))
+	if a, u := serveAllocs(alone, req), serveAllocs(under, req); a > u {
+		t.Errorf("Require alone allocates %v times a request, under Middleware %v", a, u)
+	}
+}
