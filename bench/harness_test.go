@@ -115,6 +115,8 @@ var impls = []struct {
 	{"sessiongen-server-memory", newSessiongenServerMemory},
 	{"sessiongen-server-redis", newSessiongenServerRedis},
 	{"redis-bare", newRedisBare},
+	{"sessiongen-server-postgres", newSessiongenServerPostgres},
+	{"pgx-bare", newPgxBare},
 	{"typed", newTyped},
 	{"gorilla", newGorilla},
 	{"scs", newSCS},

@@ -241,9 +241,10 @@ func isClosed(c chan struct{}) bool {
 
 func BenchmarkClusterRoundTrip(b *testing.B) {
 	st, rdb, _ := newClusterStore(b)
-	trips := countRoundTrips(rdb)
+	log := logCommands(rdb)
 	storetest.BenchmarkRoundTrip(b, st)
-	b.ReportMetric(float64(trips.Load())/float64(b.N), "roundtrips/op")
+	trips, _ := log.take()
+	b.ReportMetric(float64(trips)/float64(b.N), "roundtrips/op")
 }
 
 // One master of a private cluster (3 masters, no replicas, append-only

@@ -19,8 +19,9 @@
 // A session is one Redis hash, <prefix>s:<id>, with one field per session
 // key ("k:<key>", whose value is "<n>:<JSON>": n records the key's place,
 // so that keys come back in the order JavaScript would keep them) and
-// bookkeeping fields ("m:seq"; "m:owner", "m:otok" and "m:oexp" for the
-// owner index). The owner index of owner o is one hash, <prefix>i:<o>,
+// bookkeeping fields ("m:seq"; "m:exp", the expiry in Unix ms or 0,
+// which Read returns without asking for the key's TTL; "m:owner", "m:otok"
+// and "m:oexp" for the owner index). The owner index of owner o is one hash, <prefix>i:<o>,
 // with a field per session id whose value is "<token>:<ms>": the token
 // that session got when it was given this owner, and a time after which
 // the entry may be dropped if its session is gone. (Earlier versions kept
@@ -53,7 +54,12 @@
 // request that read a session before its logout or revocation cannot
 // bring it back. Concurrent requests that change different keys of one
 // session all persist; two that set the same key: the last write wins.
-// Read is one MULTI (HGETALL and PEXPIRETIME) on the one key.
+// Read is one HGETALL (a session written before m:exp existed needs a
+// PEXPIRETIME more, until its next update).
+//
+// A request's round trip thus costs two network round trips, one command
+// each: HGETALL, and the update script (EVALSHA). TestRoundTripCommands
+// counts them.
 //
 // The owner index is not atomic with the sessions, since on a cluster it
 // lives in another slot. It is kept safe by order: a session's entry is
@@ -167,19 +173,29 @@ func isNetworkFailure(err error) bool {
 func (s *Store) key(id string) string         { return s.prefix + "s:" + id }
 func (s *Store) ownerKey(owner string) string { return s.prefix + "i:" + owner }
 
-// luaHSetAll sets field/value pairs in chunks (unpack has a stack limit).
-const luaHSetAll = `
-local function hset_all(key, fv)
-  for i = 1, #fv, 200 do
-    redis.call('HSET', key, unpack(fv, i, math.min(i + 199, #fv)))
+// luaChunked calls a command whose arguments after the key may be many,
+// in chunks (unpack has a stack limit), and returns the replies of the
+// chunks joined when they are arrays; up to 200 arguments, the common
+// case, in one call without copying its reply. Field/value pairs are never split,
+// the chunks being of an even length.
+const luaChunked = `
+local function chunked(cmd, key, args)
+  if #args <= 200 then return redis.call(cmd, key, unpack(args)) end
+  local out = {}
+  for i = 1, #args, 200 do
+    local r = redis.call(cmd, key, unpack(args, i, math.min(i + 199, #args)))
+    if type(r) == 'table' then
+      for _, v in ipairs(r) do out[#out + 1] = v end
+    end
   end
+  return out
 end
 `
 
 // create: KEYS[1] session; ARGV: expires ms ("0" never), owner, owner
 // token, owner index expiry, then key/value pairs. Returns 0 when the id is
 // taken.
-var createScript = redis.NewScript(luaHSetAll + `
+var createScript = redis.NewScript(luaChunked + `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 local fv = {}
 local n = 0
@@ -188,12 +204,11 @@ for i = 5, #ARGV, 2 do
   fv[#fv + 1] = 'k:' .. ARGV[i]
   fv[#fv + 1] = n .. ':' .. ARGV[i + 1]
 end
-fv[#fv + 1] = 'm:seq'
-fv[#fv + 1] = n
+for _, v in ipairs({'m:seq', n, 'm:exp', ARGV[1]}) do fv[#fv + 1] = v end
 if ARGV[2] ~= '' then
   for _, v in ipairs({'m:owner', ARGV[2], 'm:otok', ARGV[3], 'm:oexp', ARGV[4]}) do fv[#fv + 1] = v end
 end
-hset_all(KEYS[1], fv)
+chunked('HSET', KEYS[1], fv)
 if ARGV[1] ~= '0' then redis.call('PEXPIREAT', KEYS[1], ARGV[1]) end
 return 1
 `)
@@ -206,44 +221,69 @@ return 1
 // token} when the owner's index must first be extended, otherwise 1 or,
 // when the owner changed, {1, previous owner, previous token}; only 1 and
 // {1} write anything.
-var updateScript = redis.NewScript(`
-if redis.call('EXISTS', KEYS[1]) == 0 then return {0} end
-local cur = redis.call('HMGET', KEYS[1], 'm:owner', 'm:otok', 'm:oexp')
-local owner, otok, oexp = cur[1] or '', cur[2] or '', cur[3] or ''
+//
+// Few commands, since each costs the script about as much as the rest of
+// it: one HMGET reads the bookkeeping and the set keys' current fields
+// (their places); m:seq, which every session has, tells whether it
+// exists. Then one HDEL of the deleted keys (if any), one HSET of every
+// field written, and PEXPIREAT or PERSIST only when the expiry changed
+// (m:exp).
+var updateScript = redis.NewScript(luaChunked + `
+local first = 7 + tonumber(ARGV[6])
+local fields = {'m:seq', 'm:owner', 'm:otok', 'm:oexp', 'm:exp'}
+for i = first, #ARGV, 2 do fields[#fields + 1] = 'k:' .. ARGV[i] end
+local cur = chunked('HMGET', KEYS[1], fields)
+if not cur[1] then return {0} end
+local owner, otok, oexp = cur[2] or '', cur[3] or '', cur[4] or ''
+local fv = {}
 if ARGV[2] == '1' then
   if ARGV[3] == '' then
     redis.call('HDEL', KEYS[1], 'm:owner', 'm:otok', 'm:oexp')
   else
-    redis.call('HSET', KEYS[1], 'm:owner', ARGV[3], 'm:otok', ARGV[4], 'm:oexp', ARGV[5])
+    fv = {'m:owner', ARGV[3], 'm:otok', ARGV[4], 'm:oexp', ARGV[5]}
   end
 elseif owner ~= '' then
   local covered = oexp == '0' or (oexp ~= '' and ARGV[1] ~= '0' and tonumber(ARGV[1]) <= tonumber(oexp))
   if not covered then
     if ARGV[3] ~= owner then return {-1, owner, otok} end
-    redis.call('HSET', KEYS[1], 'm:oexp', ARGV[5])
+    fv = {'m:oexp', ARGV[5]}
   end
 end
-local i = 7
-for _ = 1, tonumber(ARGV[6]) do
-  redis.call('HDEL', KEYS[1], 'k:' .. ARGV[i])
-  i = i + 1
+if first > 7 then
+  local del = {}
+  for i = 7, first - 1 do del[#del + 1] = 'k:' .. ARGV[i] end
+  chunked('HDEL', KEYS[1], del)
 end
-while i <= #ARGV do
-  local f = 'k:' .. ARGV[i]
-  local old = redis.call('HGET', KEYS[1], f)
-  local seq
+local seq = tonumber(cur[1])
+local next = seq
+for i = first, #ARGV, 2 do
+  local old = cur[6 + (i - first) / 2]
+  local place
   if old then
-    seq = string.sub(old, 1, string.find(old, ':', 1, true) - 1)
+    place = string.sub(old, 1, string.find(old, ':', 1, true) - 1)
   else
-    seq = redis.call('HINCRBY', KEYS[1], 'm:seq', 1)
+    next = next + 1
+    place = next
   end
-  redis.call('HSET', KEYS[1], f, seq .. ':' .. ARGV[i + 1])
-  i = i + 2
+  fv[#fv + 1] = 'k:' .. ARGV[i]
+  fv[#fv + 1] = place .. ':' .. ARGV[i + 1]
 end
-if ARGV[1] == '0' then
-  redis.call('PERSIST', KEYS[1])
-else
-  redis.call('PEXPIREAT', KEYS[1], ARGV[1])
+if next ~= seq then
+  fv[#fv + 1] = 'm:seq'
+  fv[#fv + 1] = next
+end
+local expChanged = cur[5] ~= ARGV[1]
+if expChanged then
+  fv[#fv + 1] = 'm:exp'
+  fv[#fv + 1] = ARGV[1]
+end
+if #fv > 0 then chunked('HSET', KEYS[1], fv) end
+if expChanged then
+  if ARGV[1] == '0' then
+    redis.call('PERSIST', KEYS[1])
+  else
+    redis.call('PEXPIREAT', KEYS[1], ARGV[1])
+  end
 end
 if ARGV[2] == '0' then return 1 end
 return {1, owner, otok}
@@ -296,60 +336,107 @@ func (s *Store) Create(ctx context.Context, id string, rec runtime.Record) (err 
 	return nil
 }
 
-// Read implements runtime.Store.
+// Read implements runtime.Store: one HGETALL. The expiry is the hash's
+// m:exp field, which Create and Update write with the key's PEXPIREAT; a
+// session written before m:exp existed costs a PEXPIRETIME more, until its
+// next update.
 func (s *Store) Read(ctx context.Context, id string) (_ runtime.Record, err error) {
 	defer func() { s.noticeFailure(err) }()
-	var all *redis.MapStringStringCmd
-	var exp *redis.DurationCmd
-	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		all = p.HGetAll(ctx, s.key(id))
-		exp = p.PExpireTime(ctx, s.key(id))
-		return nil
-	})
+	key := s.key(id)
+	m, err := s.rdb.HGetAll(ctx, key).Result()
 	if err != nil {
 		return runtime.Record{}, err
 	}
-	m := all.Val()
 	if len(m) == 0 {
 		return runtime.Record{}, runtime.ErrNotFound
 	}
+	rec, exp, err := parseSession(id, m)
+	if err != nil {
+		return runtime.Record{}, err
+	}
+	if exp == "" {
+		if exp, err = s.earlierExpiry(ctx, key); err != nil {
+			return runtime.Record{}, err
+		}
+	}
+	ms, err := strconv.ParseInt(exp, 10, 64)
+	if err != nil {
+		return runtime.Record{}, fmt.Errorf("redisstore: session %s: bad field m:exp %q", id, exp)
+	}
+	if ms > 0 {
+		rec.Expires = time.UnixMilli(ms)
+	}
+	return rec, nil
+}
+
+// earlierExpiry returns the expiry of a session written before m:exp
+// existed, from the key's PEXPIRETIME, as m:exp has it ("0": never).
+func (s *Store) earlierExpiry(ctx context.Context, key string) (string, error) {
+	d, err := s.rdb.PExpireTime(ctx, key).Result()
+	switch {
+	case err != nil:
+		return "", err
+	case d == -2: // deleted since the HGETALL
+		return "", runtime.ErrNotFound
+	case d < 0:
+		return "0", nil
+	}
+	return strconv.FormatInt(d.Milliseconds(), 10), nil
+}
+
+// parseSession turns a session's hash into its record (data and owner)
+// and its m:exp field ("" when the hash has none).
+func parseSession(id string, m map[string]string) (rec runtime.Record, exp string, err error) {
 	type kv struct {
 		seq        int
 		key, value string
 	}
 	entries := make([]kv, 0, len(m))
-	var rec runtime.Record
+	size := 2
 	for f, v := range m {
 		switch {
 		case strings.HasPrefix(f, "k:"):
 			seqStr, val, ok := strings.Cut(v, ":")
 			seq, err := strconv.Atoi(seqStr)
 			if !ok || err != nil {
-				return runtime.Record{}, fmt.Errorf("redisstore: session %s: bad field %q", id, f)
+				return runtime.Record{}, "", fmt.Errorf("redisstore: session %s: bad field %q", id, f)
 			}
 			entries = append(entries, kv{seq, f[2:], val})
+			size += len(f) + len(val) + 2
 		case f == "m:owner":
 			rec.Owner = v
+		case f == "m:exp":
+			exp = v
 		}
 	}
 	slices.SortFunc(entries, func(a, b kv) int { return a.seq - b.seq })
-	var b bytes.Buffer
-	b.WriteByte('{')
+	b := make([]byte, 0, size)
+	b = append(b, '{')
 	for i, e := range entries {
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		k, _ := json.Marshal(e.key)
-		b.Write(k)
-		b.WriteByte(':')
-		b.WriteString(e.value)
+		b = appendKey(b, e.key)
+		b = append(b, ':')
+		b = append(b, e.value...)
 	}
-	b.WriteByte('}')
-	rec.Data = b.Bytes()
-	if d := exp.Val(); d > 0 {
-		rec.Expires = time.UnixMilli(d.Milliseconds())
+	rec.Data = append(b, '}')
+	return rec, exp, nil
+}
+
+// appendKey appends key as a JSON string: as it is between quotes when no
+// byte of it needs escaping (the common case, without an allocation),
+// through encoding/json otherwise.
+func appendKey(b []byte, key string) []byte {
+	for i := 0; i < len(key); i++ {
+		if c := key[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
+			k, _ := json.Marshal(key)
+			return append(b, k...)
+		}
 	}
-	return rec, nil
+	b = append(b, '"')
+	b = append(b, key...)
+	return append(b, '"')
 }
 
 // Update implements runtime.Store. When the patch gives the session an

@@ -3,8 +3,11 @@ package redisstore_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"testing"
 	"time"
 
@@ -83,7 +86,7 @@ func TestLayout(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := rdb.HGetAll(ctx, p+"s:"+id).Val()
-	if h["k:b"] != "1:1" || h["k:a"] != `2:"x"` || h["m:owner"] != "alice" {
+	if h["k:b"] != "1:1" || h["k:a"] != `2:"x"` || h["m:owner"] != "alice" || h["m:exp"] != strconv.FormatInt(exp.UnixMilli(), 10) {
 		t.Fatalf("hash = %v", h)
 	}
 	if got := rdb.PExpireTime(ctx, p+"s:"+id).Val(); got != time.Duration(exp.UnixMilli())*time.Millisecond {
@@ -169,48 +172,122 @@ func TestOutage(t *testing.T) {
 
 func BenchmarkRoundTrip(b *testing.B) {
 	rdb := client(b, testservice.RedisAddr(b))
-	trips := countRoundTrips(rdb)
+	log := logCommands(rdb)
 	storetest.BenchmarkRoundTrip(b, redisstore.New(rdb, redisstore.Options{Prefix: prefix(b, rdb)}))
-	b.ReportMetric(float64(trips.Load())/float64(b.N), "roundtrips/op")
+	trips, _ := log.take()
+	b.ReportMetric(float64(trips)/float64(b.N), "roundtrips/op")
 }
 
-// countRoundTrips counts the commands and pipelines rdb sends (each one
-// round trip to one server; a cluster pipeline counts once though it goes
-// to each master in parallel).
-func countRoundTrips(rdb redis.UniversalClient) *atomic.Int64 {
-	var n atomic.Int64
-	rdb.AddHook(tripCounter{&n})
-	return &n
+// A commandLog records the commands a client sends and the round trips
+// they take: a command is one, a pipeline (MULTI/EXEC included) one for
+// all its commands (on a cluster, one to each master in parallel).
+type commandLog struct {
+	mu    sync.Mutex
+	trips int
+	names []string
 }
 
-type tripCounter struct{ n *atomic.Int64 }
+func logCommands(rdb redis.UniversalClient) *commandLog {
+	l := new(commandLog)
+	rdb.AddHook(l)
+	return l
+}
 
-func (tripCounter) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (l *commandLog) add(cmds ...redis.Cmder) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.trips++
+	for _, c := range cmds {
+		l.names = append(l.names, c.Name())
+	}
+}
 
-func (c tripCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+// take returns what was recorded since the last take.
+func (l *commandLog) take() (trips int, names []string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	trips, names = l.trips, l.names
+	l.trips, l.names = 0, nil
+	return trips, names
+}
+
+func (*commandLog) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (l *commandLog) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
-		c.n.Add(1)
+		l.add(cmd)
 		return next(ctx, cmd)
 	}
 }
 
-func (c tripCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+func (l *commandLog) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return func(ctx context.Context, cmds []redis.Cmder) error {
-		c.n.Add(1)
+		l.add(cmds...)
 		return next(ctx, cmds)
 	}
 }
 
+// A session's read and update, the round trip of every request that
+// changes it, are one command each, in one network round trip each: HGETALL
+// and the update script (EVALSHA, once Redis has it). An extra command or
+// round trip fails this test.
+func TestRoundTripCommands(t *testing.T) {
+	rdb := client(t, testservice.RedisAddr(t))
+	st := redisstore.New(rdb, redisstore.Options{Prefix: prefix(t, rdb)})
+	log := logCommands(rdb)
+	ctx := t.Context()
+	id := storetest.NewID()
+	set := []runtime.Field{{Key: "lastSeen", Value: json.RawMessage("1767225660000")}}
+	if err := st.Create(ctx, id, runtime.Record{Data: json.RawMessage(`{"userId":"u","roles":["a"],"lastSeen":1}`)}); err != nil {
+		t.Fatal(err)
+	}
+	// Redis loads the script, if it had not yet, and the pool has its
+	// connection.
+	if err := st.Update(ctx, id, runtime.Patch{Set: set}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Read(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	log.take()
+	for _, step := range []struct {
+		name string
+		do   func() error
+		want []string
+	}{
+		{"Read", func() error { _, err := st.Read(ctx, id); return err }, []string{"hgetall"}},
+		{"Update", func() error { return st.Update(ctx, id, runtime.Patch{Set: set}) }, []string{"evalsha"}},
+		{"Update with an expiry", func() error {
+			return st.Update(ctx, id, runtime.Patch{Set: set, Expires: time.Now().Add(time.Hour)})
+		}, []string{"evalsha"}},
+		{"Read with an expiry", func() error { _, err := st.Read(ctx, id); return err }, []string{"hgetall"}},
+	} {
+		if err := step.do(); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if trips, names := log.take(); trips != 1 || !slices.Equal(names, step.want) {
+			t.Errorf("%s: %d round trips, commands %q; want 1 round trip, %q", step.name, trips, names, step.want)
+		}
+	}
+}
+
 // A session written by an earlier version (owner in the hash, no index
-// token) is entered in the owner index on its next update.
+// token, no m:exp) reads with its expiry and is entered in the owner index
+// on its next update.
 func TestEarlierLayoutSession(t *testing.T) {
 	rdb := client(t, testservice.RedisAddr(t))
 	p := prefix(t, rdb)
 	st := redisstore.New(rdb, redisstore.Options{Prefix: p})
 	ctx := t.Context()
 	id := storetest.NewID()
+	exp := time.Now().Add(time.Hour).Truncate(time.Millisecond)
 	rdb.HSet(ctx, p+"s:"+id, "k:a", "1:1", "m:seq", "1", "m:owner", "olga")
+	rdb.PExpireAt(ctx, p+"s:"+id, exp)
 	rdb.SAdd(ctx, p+"o:olga", id)
+	// Without m:exp, the expiry comes from the key's TTL.
+	if rec, err := st.Read(ctx, id); err != nil || !rec.Expires.Equal(exp) || string(rec.Data) != `{"a":1}` {
+		t.Fatalf("Read = %s, expires %v, %v; want {\"a\":1}, expires %v", rec.Data, rec.Expires, err, exp)
+	}
 	if ids, err := st.IDsByOwner(ctx, "olga"); err != nil || len(ids) != 0 {
 		t.Fatalf("before an update: IDsByOwner = %q, %v", ids, err)
 	}
@@ -238,4 +315,47 @@ func TestSentinelConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) runtime.Store {
 		return redisstore.New(rdb, redisstore.Options{Prefix: prefix(t, rdb)})
 	})
+}
+
+// A patch of more keys than the scripts pass to one command (they chunk
+// by 200 arguments): set keys old and new, deleted keys, all in the order
+// runtime.ApplyPatch keeps.
+func TestLargePatch(t *testing.T) {
+	st := newStore(t)
+	ctx := t.Context()
+	id := storetest.NewID()
+	var data strings.Builder
+	data.WriteByte('{')
+	for i := range 500 {
+		if i > 0 {
+			data.WriteByte(',')
+		}
+		fmt.Fprintf(&data, `"k%03d":%d`, i, i)
+	}
+	data.WriteByte('}')
+	if err := st.Create(ctx, id, runtime.Record{Data: json.RawMessage(data.String())}); err != nil {
+		t.Fatal(err)
+	}
+	var p runtime.Patch
+	for i := 0; i < 500; i += 2 {
+		p.Delete = append(p.Delete, fmt.Sprintf("k%03d", i))
+	}
+	for i := 251; i < 800; i += 2 { // the odd keys above 250, then 250 new ones
+		p.Set = append(p.Set, runtime.Field{Key: fmt.Sprintf("k%03d", i), Value: json.RawMessage(`"v"`)})
+	}
+	p.Expires = time.Now().Add(time.Hour)
+	if err := st.Update(ctx, id, p); err != nil {
+		t.Fatal(err)
+	}
+	want, err := runtime.ApplyPatch(json.RawMessage(data.String()), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := st.Read(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(rec.Data) != string(want) {
+		t.Errorf("after a large patch:\n got %s\nwant %s", rec.Data, want)
+	}
 }

@@ -9,6 +9,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"slices"
+	"unsafe"
 
 	"golang.org/x/crypto/chacha20poly1305"
 )
@@ -66,9 +68,14 @@ func encKey(secret string) ([]byte, error) {
 // appendSealed appends the encrypted value of payload to dst.
 func (s *sealer) appendSealed(dst, payload []byte) []byte {
 	const ns = chacha20poly1305.NonceSizeX
-	raw := make([]byte, ns, ns+len(payload)+chacha20poly1305.Overhead)
-	rand.Read(raw[:ns])
+	buf := scratch.Get().(*[]byte) // the nonce and ciphertext, before base64
+	defer scratch.Put(buf)
+	raw := slices.Grow((*buf)[:0], ns+len(payload)+chacha20poly1305.Overhead)[:ns]
+	rand.Read(raw)
 	raw = s.aeads[0].Seal(raw, raw[:ns], payload, s.ad)
+	if cap(raw) <= 64<<10 {
+		*buf = raw[:0]
+	}
 	dst = append(dst, encPrefix...)
 	return base64.RawURLEncoding.AppendEncode(dst, raw)
 }
@@ -76,8 +83,10 @@ func (s *sealer) appendSealed(dst, payload []byte) []byte {
 // open decrypts a value (already percent-decoded) and returns its payload
 // and the index of the key that opened it. Any failure is ErrDecrypt: a
 // value in the signed format, bad base64, a wrong key, a value moved from
-// another cookie and a modified one cannot be told apart, by design.
-func (s *sealer) open(value []byte) ([]byte, int, error) {
+// another cookie and a modified one cannot be told apart, by design. The
+// ciphertext is decoded into value's spare capacity and the payload into
+// dst's, when they have room.
+func (s *sealer) open(value, dst []byte) ([]byte, int, error) {
 	const ns = chacha20poly1305.NonceSizeX
 	rest, ok := bytes.CutPrefix(value, []byte(encPrefix))
 	if !ok {
@@ -85,13 +94,13 @@ func (s *sealer) open(value []byte) ([]byte, int, error) {
 	}
 	// Strict, and no line breaks (which encoding/base64 skips): one value
 	// has exactly one spelling, so accepted values cannot be rewritten.
-	raw, err := base64.RawURLEncoding.Strict().AppendDecode(nil, rest)
+	raw, err := base64.RawURLEncoding.Strict().AppendDecode(value[len(value):len(value)], rest)
 	if err != nil || bytes.ContainsAny(rest, "\r\n") || len(raw) < ns+chacha20poly1305.Overhead {
 		return nil, 0, ErrDecrypt
 	}
 	nonce, sealed := raw[:ns], raw[ns:]
 	for i, aead := range s.aeads {
-		if payload, err := aead.Open(nil, nonce, sealed, s.ad); err == nil {
+		if payload, err := aead.Open(dst[:0], nonce, sealed, s.ad); err == nil {
 			return payload, i, nil
 		}
 	}
@@ -120,19 +129,28 @@ func (st *Storage) setupSecurity(spec Spec, cfg Config) error {
 // payload. A value opened with an older key marks the session modified, so
 // that the next commit (the middleware commits modified sessions) reseals
 // it under the first key.
+//
+// The payload is decoded into the session's inline buffer when it fits;
+// the arena of values set in this request then starts after it.
 func (st *Storage) openValue(s *Session, value []byte) ([]byte, error) {
+	var payload []byte
+	var key int
+	var err error
 	if st.seal == nil {
-		payload, key, err := st.sign.verifyKey(value)
-		if err == nil && key > 0 {
-			s.modified = true // re-sign under the first secret at the next commit
-		}
-		return payload, err
+		payload, key, err = st.sign.verifyKey(value, s.buf[:0])
+	} else {
+		payload, key, err = st.seal.open(value, s.buf[:0])
 	}
-	payload, key, err := st.seal.open(value)
-	if err == nil && key > 0 {
-		s.modified = true
+	if err != nil {
+		return nil, err
 	}
-	return payload, err
+	if key > 0 {
+		s.modified = true // re-sign or reseal under the first secret at the next commit
+	}
+	if len(payload) > 0 && unsafe.SliceData(payload) == &s.buf[0] {
+		s.arena = s.buf[len(payload):len(payload)]
+	}
+	return payload, nil
 }
 
 // appendEncoded appends the cookie value of payload, before

@@ -55,11 +55,13 @@ type Session struct {
 
 	// Inline storage, so that reading and changing a small session
 	// allocates nothing beyond the Session itself: the entries of up to
-	// eight keys, four changed keys, and 128 bytes for the JSON of values
-	// set in this request (values are appended, never overwritten).
+	// eight keys, four changed keys, and 256 bytes that hold the decoded
+	// cookie payload the keys and values alias (readSession) followed by the
+	// arena, the JSON of values set in this request (values are appended,
+	// never overwritten).
 	entryBuf   [8]entry
 	changedBuf [4]string
-	arenaBuf   [128]byte
+	buf        [256]byte
 	arena      []byte
 }
 
@@ -148,7 +150,7 @@ func (s *Session) FlashRaw(key string, raw []byte) {
 // so the string stays valid.
 func (s *Session) flashKey(key string) string {
 	if s.arena == nil {
-		s.arena = s.arenaBuf[:0]
+		s.arena = s.buf[:0]
 	}
 	start := len(s.arena)
 	s.arena = append(append(append(s.arena, flashPrefix...), key...), flashSuffix...)
@@ -258,7 +260,7 @@ func Set[T any](s *Session, key string, v T) {
 // arenaStart returns where the JSON of the next value set goes in the arena.
 func (s *Session) arenaStart() int {
 	if s.arena == nil {
-		s.arena = s.arenaBuf[:0]
+		s.arena = s.buf[:0]
 	}
 	return len(s.arena)
 }

@@ -66,14 +66,15 @@ func (s *signer) appendSigned(dst, payload []byte) []byte {
 // of the signed form (payload '.' signature), and ErrMalformed when the
 // value has no '.' or its verified payload is not base64.
 func (s *signer) verify(value []byte) ([]byte, error) {
-	payload, _, err := s.verifyKey(value)
+	payload, _, err := s.verifyKey(value, value[len(value):cap(value)])
 	return payload, err
 }
 
 // verifyKey is verify that also reports which secret verified (0 is the
-// first, the one that signs). The payload is decoded into value's spare
-// capacity when there is room (see percentDecode), else a new buffer.
-func (s *signer) verifyKey(value []byte) ([]byte, int, error) {
+// first, the one that signs). The payload is decoded into dst when it has
+// room (value's spare capacity, see percentDecode, or the session's inline
+// buffer), else into a new buffer.
+func (s *signer) verifyKey(value, dst []byte) ([]byte, int, error) {
 	// A value without a '.' is not in the signed form at all (garbage,
 	// another app's cookie): ErrMalformed, so that ErrTampered counts only
 	// values of that form whose signature does not verify.
@@ -99,7 +100,7 @@ func (s *signer) verifyKey(value []byte) ([]byte, int, error) {
 		return nil, 0, ErrTampered
 	}
 	need := base64.RawStdEncoding.DecodedLen(dot)
-	payload := value[len(value):cap(value)]
+	payload := dst[:cap(dst)]
 	if len(payload) < need {
 		payload = make([]byte, need)
 	}
@@ -178,7 +179,12 @@ var uriSafe = func() (t [256]bool) {
 // it is, as cookie-es does. The result has spare capacity for the decoded
 // base64 payload, so that reading a cookie needs one allocation.
 func percentDecode(v string) []byte {
-	out := make([]byte, 0, len(v)+base64.RawStdEncoding.DecodedLen(len(v)))
+	return appendPercentDecoded(make([]byte, 0, len(v)+base64.RawStdEncoding.DecodedLen(len(v))), v)
+}
+
+// appendPercentDecoded appends v percent-decoded, as percentDecode does, to
+// out, which must be empty.
+func appendPercentDecoded(out []byte, v string) []byte {
 	for rest := v; ; {
 		i := strings.IndexByte(rest, '%')
 		if i < 0 {

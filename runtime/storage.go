@@ -264,7 +264,16 @@ func (st *Storage) readSession(ctx context.Context, cookieHeader string, s *Sess
 	if !ok || wire == "" {
 		return s, nil
 	}
-	payload, err := st.openValue(s, percentDecode(wire))
+	// The percent-decoded value is only verified (or decrypted), so it is
+	// built in a pooled buffer; the payload the session aliases is decoded
+	// into the session's own inline buffer when it fits.
+	buf := scratch.Get().(*[]byte)
+	value := appendPercentDecoded((*buf)[:0], wire)
+	payload, err := st.openValue(s, value)
+	if cap(value) <= 64<<10 {
+		*buf = value[:0]
+	}
+	scratch.Put(buf)
 	if err != nil {
 		s.readErr = err
 		return s, nil

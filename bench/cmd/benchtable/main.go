@@ -1,30 +1,39 @@
 // Command benchtable reads `go test -bench` output from the bench module
 // and prints Markdown tables of medians per scenario and implementation,
-// with sessiongen's ratios to each peer and to the cryptographic floor.
+// with sessiongen's ratios to each peer and to the cryptographic floor,
+// and the issue's goals against them (reported, never asserted).
 //
-// Usage (from bench/):
+// Usage (from bench/): `go run ./cmd/benchrun` runs the benchmarks in
+// interleaved rounds and pipes them through benchtable; by hand:
 //
 //	go test -c -o bench.test .
-//	for i in 1 2 3 4 5 6; do ./bench.test -test.run '^$' -test.bench . -test.benchmem; done | tee out.txt
+//	for i in 1 2 3 4 5; do ./bench.test -test.run '^$' -test.bench . -test.benchmem; done | tee out.txt
 //	go run ./cmd/benchtable out.txt
 //
 // Rounds of -count 1 interleave the implementations, so each round measures
-// them all within seconds; `go test -bench . -count 6` works too, but runs
-// each benchmark six times in a row, and a machine whose load changes
+// them all within seconds; `go test -bench . -count 5` works too, but runs
+// each benchmark five times in a row, and a machine whose load changes
 // meanwhile skews the ratios.
 //
 // Benchmarks are named Scenario[/key=value...]/impl=NAME. The ratios and
-// the issue's goals are sessiongen's (-ours); implementations named
+// the goals are sessiongen's (-ours); implementations named
 // sessiongen-SOMETHING (encrypted, server storage) are other configurations
-// of it, listed with their own ratios to the peers and the floor. Rows whose
-// benchmark reports a unit of its own (such as lost-keys) go to a separate
-// table of that unit. Times are medians of all runs, with impl=harness (the
-// loop alone) subtracted unless -raw is given; ratios are medians of the
-// ratios within each run.
+// of it, listed with their own ratios to the peers and the floor. Bare
+// clients (-store-pairs: redis-bare, pgx-bare; -http-base: bare) are no
+// peers: each server store gets its ratio to the bare client making the
+// same network round trips, and each HTTP implementation its overhead over
+// the bare handler (scenarios with an impl=bare row). A scenario measured
+// at several GOMAXPROCS (go test -cpu 1,2; a name without a -N suffix is
+// GOMAXPROCS 1) goes to a parallel-scaling table. Rows whose benchmark
+// reports a unit of its own (such as lost-keys) go to a separate table of
+// that unit. Times are medians of all runs, with impl=harness (the loop
+// alone) subtracted unless -raw is given; ratios are medians of the ratios
+// within each run.
 package main
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -33,6 +42,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"golang.org/x/perf/benchfmt"
@@ -49,8 +59,14 @@ type options struct {
 	ours, floor, harness string
 	raw                  bool
 	goalScenario         string
-	goalPeer, goalFloor  float64
+	goalPeers            pairs // peer → times faster than it ours must be
+	goalFloor            float64
 	goalAllocs           float64
+	storePairs           pairs // server store → its bare client ("redis-bare"), with an optional goal
+	httpBase             string
+	goalHTTP             pairs // handler → overhead in % of the bare handler
+	scalingImpl          string
+	goalScaling          float64
 }
 
 func run(args []string, stdin io.Reader, stdout io.Writer) error {
@@ -61,9 +77,17 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 	fs.StringVar(&o.harness, "harness", "harness", "the implementation that measures the harness alone")
 	fs.BoolVar(&o.raw, "raw", false, "do not subtract the harness")
 	fs.StringVar(&o.goalScenario, "goal-scenario", "RoundTrip", "the scenario the goals apply to")
-	fs.Float64Var(&o.goalPeer, "goal-peer", 10, "goal: times faster than each peer")
-	fs.Float64Var(&o.goalFloor, "goal-floor", 3.5, "goal: at most this many times the floor")
-	fs.Float64Var(&o.goalAllocs, "goal-allocs", 8, "goal: at most this many allocations")
+	o.goalPeers = pairs{{"gorilla", "15"}, {"scs", "12"}, {"scs-loadcommit", "12"}}
+	fs.Var(&o.goalPeers, "goal-peers", "goal: `peer=N,...`, times faster than each peer")
+	fs.Float64Var(&o.goalFloor, "goal-floor", 3, "goal: at most this many times the floor")
+	fs.Float64Var(&o.goalAllocs, "goal-allocs", 7, "goal: at most this many allocations")
+	o.storePairs = pairs{{"sessiongen-server-redis", "redis-bare:1.1"}, {"sessiongen-server-postgres", "pgx-bare"}}
+	fs.Var(&o.storePairs, "store-pairs", "`store=bare[:goal],...`: server stores, the bare client rows doing their round trips, and the goal for store ÷ bare")
+	fs.StringVar(&o.httpBase, "http-base", "bare", "the implementation of the HTTP benchmark without a session")
+	o.goalHTTP = pairs{{"read", "10"}, {"commit", "15"}}
+	fs.Var(&o.goalHTTP, "goal-http", "goal: `handler=percent,...`, the Middleware's overhead over the bare handler")
+	fs.StringVar(&o.scalingImpl, "scaling-impl", "sessiongen-server-memory", "the implementation whose parallel scaling has a goal")
+	fs.Float64Var(&o.goalScaling, "goal-scaling", 1.7, "goal: throughput at the most procs ÷ at the fewest")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: benchtable [flags] [file ...]   (no file: standard input)")
 		fs.PrintDefaults()
@@ -91,6 +115,7 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 	if len(d.cells) == 0 {
 		return errors.New("no benchmark results in the input")
 	}
+	d.finish()
 	w := bufio.NewWriter(stdout)
 	render(w, d, o)
 	return w.Flush()
@@ -101,6 +126,9 @@ const (
 	unitTime   = "sec/op"
 	unitBytes  = "B/op"
 	unitAllocs = "allocs/op"
+	// unitStoreRatio is BenchmarkStoreRatio's: a store's round trip ÷ its
+	// bare client's, alternated per iteration.
+	unitStoreRatio = "store/bare"
 )
 
 // A cell is every measurement of one benchmark (scenario × impl).
@@ -116,12 +144,18 @@ type data struct {
 	impls      []string
 	extraUnits map[string][]string // scenario → its own units, in order
 	machine    []string            // "cpu: …" and the like, once each
-	procs      string
+	procs      []string            // GOMAXPROCS of the scenarios measured at one only
+	// split maps the scenarios measured at several GOMAXPROCS (go test
+	// -cpu 1,2), named Scenario/procs=N, to Scenario.
+	split map[string]string
 }
 
 func newData() *data {
-	return &data{cells: map[cellKey]*cell{}, extraUnits: map[string][]string{}}
+	return &data{cells: map[cellKey]*cell{}, extraUnits: map[string][]string{}, split: map[string]string{}}
 }
+
+// procsSep joins a scenario and its GOMAXPROCS while reading (see finish).
+const procsSep = "\x00"
 
 func (d *data) read(r io.Reader, fileName string) error {
 	br := benchfmt.NewReader(r, fileName)
@@ -134,41 +168,82 @@ func (d *data) read(r io.Reader, fileName string) error {
 		if impl == "" {
 			continue // not one of ours: no impl= part
 		}
-		if procs != "" {
-			d.procs = procs
-		}
-		for _, key := range []string{"goos", "goarch", "cpu"} {
-			if v := res.GetConfig(key); v != "" {
-				line := key + ": " + v
-				if !slices.Contains(d.machine, line) {
-					d.machine = append(d.machine, line)
-				}
-			}
-		}
-		k := cellKey{scenario, impl}
-		c := d.cells[k]
-		if c == nil {
-			c = &cell{values: map[string][]float64{}}
-			d.cells[k] = c
-		}
-		if !slices.Contains(d.scenarios, scenario) {
-			d.scenarios = append(d.scenarios, scenario)
-		}
-		if !slices.Contains(d.impls, impl) {
-			d.impls = append(d.impls, impl)
-		}
-		for _, v := range res.Values {
-			c.values[v.Unit] = append(c.values[v.Unit], v.Value)
-			switch v.Unit {
-			case unitTime, unitBytes, unitAllocs:
-			default:
-				if !slices.Contains(d.extraUnits[scenario], v.Unit) {
-					d.extraUnits[scenario] = append(d.extraUnits[scenario], v.Unit)
-				}
+		d.config(res)
+		d.add(scenario+procsSep+cmp.Or(procs, "1"), impl, res.Values)
+	}
+	return br.Err()
+}
+
+// config keeps the machine's description from the result's configuration.
+func (d *data) config(res *benchfmt.Result) {
+	for _, key := range []string{"goos", "goarch", "cpu"} {
+		if v := res.GetConfig(key); v != "" {
+			line := key + ": " + v
+			if !slices.Contains(d.machine, line) {
+				d.machine = append(d.machine, line)
 			}
 		}
 	}
-	return br.Err()
+}
+
+func (d *data) add(scenario, impl string, values []benchfmt.Value) {
+	k := cellKey{scenario, impl}
+	c := d.cells[k]
+	if c == nil {
+		c = &cell{values: map[string][]float64{}}
+		d.cells[k] = c
+	}
+	if !slices.Contains(d.scenarios, scenario) {
+		d.scenarios = append(d.scenarios, scenario)
+	}
+	if !slices.Contains(d.impls, impl) {
+		d.impls = append(d.impls, impl)
+	}
+	for _, v := range values {
+		c.values[v.Unit] = append(c.values[v.Unit], v.Value)
+		switch v.Unit {
+		case unitTime, unitBytes, unitAllocs:
+		default:
+			if !slices.Contains(d.extraUnits[scenario], v.Unit) {
+				d.extraUnits[scenario] = append(d.extraUnits[scenario], v.Unit)
+			}
+		}
+	}
+}
+
+// finish names the scenarios read: a scenario measured at one GOMAXPROCS
+// keeps its name, one measured at several (BenchmarkParallel with -cpu 1,2;
+// a name without a -N suffix is GOMAXPROCS 1) becomes Scenario/procs=N,
+// one per GOMAXPROCS.
+func (d *data) finish() {
+	procsOf := map[string][]string{}
+	for _, sp := range d.scenarios {
+		s, p, _ := strings.Cut(sp, procsSep)
+		procsOf[s] = append(procsOf[s], p)
+	}
+	rename := func(sp string) string {
+		s, p, _ := strings.Cut(sp, procsSep)
+		if len(procsOf[s]) == 1 {
+			if !slices.Contains(d.procs, p) {
+				d.procs = append(d.procs, p)
+			}
+			return s
+		}
+		d.split[s+"/procs="+p] = s
+		return s + "/procs=" + p
+	}
+	cells := make(map[cellKey]*cell, len(d.cells))
+	for k, c := range d.cells {
+		cells[cellKey{rename(k.scenario), k.impl}] = c
+	}
+	extra := make(map[string][]string, len(d.extraUnits))
+	for s, us := range d.extraUnits {
+		extra[rename(s)] = us
+	}
+	for i, sp := range d.scenarios {
+		d.scenarios[i] = rename(sp)
+	}
+	d.cells, d.extraUnits = cells, extra
 }
 
 // splitName turns "RoundTrip/impl=sessiongen-2" into ("RoundTrip",
@@ -221,29 +296,28 @@ func (d *data) get(o options, scenario, impl, unit string) (float64, int) {
 	return m, len(c.values[unit])
 }
 
-// runValues returns scenario × impl's values of unit in the order they were
-// read, less the harness's value of the same run (the k-th of each) unless
-// raw.
-func (d *data) runValues(o options, scenario, impl, unit string) []float64 {
-	c := d.cells[cellKey{scenario, impl}]
+// runValues returns k's values of unit in the order they were read, less
+// the harness's value of the same run (the k-th of each) unless raw.
+func (d *data) runValues(o options, k cellKey, unit string) []float64 {
+	c := d.cells[k]
 	if c == nil {
 		return nil
 	}
 	vs := slices.Clone(c.values[unit])
-	if o.raw || impl == o.harness {
+	if o.raw || k.impl == o.harness {
 		return vs
 	}
-	h := d.cells[cellKey{scenario, o.harness}]
+	h := d.cells[cellKey{k.scenario, o.harness}]
 	if h == nil || len(h.values[unit]) == 0 {
 		return vs
 	}
 	hv := h.values[unit]
-	for k := range vs {
+	for i := range vs {
 		sub := median(hv)
 		if len(hv) == len(vs) {
-			sub = hv[k]
+			sub = hv[i]
 		}
-		vs[k] = max(vs[k]-sub, 0)
+		vs[i] = max(vs[i]-sub, 0)
 	}
 	return vs
 }
@@ -253,8 +327,14 @@ func (d *data) runValues(o options, scenario, impl, unit string) []float64 {
 // the package doc) and a load that drifts during the run cancels out of it.
 // With unequal run counts it is the ratio of the medians.
 func (d *data) ratio(o options, scenario, num, den string) float64 {
-	a := d.runValues(o, scenario, num, unitTime)
-	b := d.runValues(o, scenario, den, unitTime)
+	return d.ratioOf(o, cellKey{scenario, num}, cellKey{scenario, den})
+}
+
+// ratioOf is ratio for any two cells (one implementation at two
+// GOMAXPROCS, say).
+func (d *data) ratioOf(o options, num, den cellKey) float64 {
+	a := d.runValues(o, num, unitTime)
+	b := d.runValues(o, den, unitTime)
 	if len(a) == 0 || len(b) == 0 {
 		return math.NaN()
 	}
@@ -272,12 +352,19 @@ func (d *data) ratio(o options, scenario, num, den string) float64 {
 func (d *data) timed(scenario string) bool { return len(d.extraUnits[scenario]) == 0 }
 
 func render(w io.Writer, d *data, o options) {
-	var timed, other []string
+	var timed, http, parallel, other []string
 	for _, s := range d.scenarios {
-		if d.timed(s) {
-			timed = append(timed, s)
-		} else {
+		switch {
+		case slices.Contains(d.extraUnits[s], unitStoreRatio):
+			// BenchmarkStoreRatio: in the store table.
+		case !d.timed(s):
 			other = append(other, s)
+		case d.split[s] != "":
+			parallel = append(parallel, s)
+		case d.cells[cellKey{s, o.httpBase}] != nil:
+			http = append(http, s)
+		default:
+			timed = append(timed, s)
 		}
 	}
 	if len(timed) > 0 {
@@ -285,7 +372,10 @@ func render(w io.Writer, d *data, o options) {
 		renderRatios(w, d, o, timed)
 		renderGoals(w, d, o)
 		renderVariants(w, d, o, timed)
+		renderStores(w, d, o, timed)
 	}
+	renderHTTP(w, d, o, http)
+	renderParallel(w, d, o, parallel)
 	if len(other) > 0 {
 		renderExtra(w, d, o, other)
 	}
@@ -305,12 +395,17 @@ func (d *data) runs(scenarios []string) (lo, hi int) {
 	return lo, hi
 }
 
+// runCount words the number of runs, "5" or "4–5".
+func runCount(lo, hi int) string {
+	if lo != hi {
+		return fmt.Sprintf("%d–%d", lo, hi)
+	}
+	return fmt.Sprint(lo)
+}
+
 func renderTimes(w io.Writer, d *data, o options, scenarios []string) {
 	lo, hi := d.runs(scenarios)
-	runs := fmt.Sprint(lo)
-	if lo != hi {
-		runs = fmt.Sprintf("%d–%d", lo, hi)
-	}
+	runs := runCount(lo, hi)
 	note := "harness subtracted"
 	if o.raw {
 		note = "harness not subtracted"
@@ -371,11 +466,11 @@ func (o options) variant(impl string) bool {
 }
 
 // peers are the implementations of scenarios other than ours, its
-// variants, the floor and the harness.
+// variants, the bare clients, the floor and the harness.
 func (d *data) peers(o options, scenarios []string) []string {
 	var ps []string
 	for _, impl := range d.implsIn(scenarios) {
-		if impl != o.ours && impl != o.floor && impl != o.harness && !o.variant(impl) {
+		if impl != o.ours && impl != o.floor && impl != o.harness && !o.variant(impl) && !o.bare(impl) {
 			ps = append(ps, impl)
 		}
 	}
@@ -454,26 +549,29 @@ func renderGoals(w io.Writer, d *data, o options) {
 		return
 	}
 	fmt.Fprintf(w, "Goals for %s (%s):\n\n", s, o.ours)
-	met := func(ok bool) string {
-		if ok {
-			return "met"
-		}
-		return "not met"
-	}
-	for _, p := range d.peers(o, []string{s}) {
-		r := d.ratio(o, s, p, o.ours)
-		if math.IsNaN(r) {
+	for _, g := range o.goalPeers {
+		goal, err := strconv.ParseFloat(g.v, 64)
+		r := d.ratio(o, s, g.k, o.ours)
+		if err != nil || math.IsNaN(r) {
 			continue
 		}
-		fmt.Fprintf(w, "- ≥ %g× faster than %s: %s (%s)\n", o.goalPeer, p, met(r >= o.goalPeer), times(r))
+		fmt.Fprintf(w, "- ≥ %g× faster than %s: %s (%s)\n", goal, g.k, met(r >= goal), timesFine(r))
 	}
 	if r := d.ratio(o, s, o.ours, o.floor); !math.IsNaN(r) {
-		fmt.Fprintf(w, "- ≤ %g× the floor: %s (%s)\n", o.goalFloor, met(r <= o.goalFloor), times(r))
+		fmt.Fprintf(w, "- ≤ %g× the floor: %s (%s)\n", o.goalFloor, met(r <= o.goalFloor), timesFine(r))
 	}
 	if a, n := d.get(o, s, o.ours, unitAllocs); n > 0 {
 		fmt.Fprintf(w, "- ≤ %g allocations: %s (%s)\n", o.goalAllocs, met(a <= o.goalAllocs), count(a))
 	}
 	fmt.Fprintln(w)
+}
+
+// met words a goal's outcome.
+func met(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "not met"
 }
 
 func renderExtra(w io.Writer, d *data, o options, scenarios []string) {
@@ -510,12 +608,12 @@ func renderExtra(w io.Writer, d *data, o options, scenarios []string) {
 }
 
 func renderMachine(w io.Writer, d *data) {
-	if len(d.machine) == 0 && d.procs == "" {
+	if len(d.machine) == 0 && len(d.procs) == 0 {
 		return
 	}
 	m := slices.Clone(d.machine)
-	if d.procs != "" {
-		m = append(m, "GOMAXPROCS: "+d.procs)
+	if len(d.procs) > 0 {
+		m = append(m, "GOMAXPROCS: "+strings.Join(d.procs, ", "))
 	}
 	fmt.Fprintf(w, "Machine: %s.\n", strings.Join(m, "; "))
 }
@@ -555,4 +653,13 @@ func times(r float64) string {
 		return fmt.Sprintf("%.0f×", r)
 	}
 	return fmt.Sprintf("%.1f×", r)
+}
+
+// timesFine is times with two decimals below 10, for figures compared with
+// a goal near them (1.05× against 1.1×).
+func timesFine(r float64) string {
+	if math.IsNaN(r) || math.IsInf(r, 0) || r >= 10 {
+		return times(r)
+	}
+	return fmt.Sprintf("%.2f×", r)
 }
