@@ -6,7 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/gorilla/sessions"
 
@@ -18,8 +20,9 @@ import (
 // so the count is bounded by -benchtime and the benchmark stops by itself.
 // The handler is small: it reads the session (userId, theme, roles) and
 // writes "ok"; handler=commit also sets lastSeen, so the session is
-// committed. impl=bare is the same handler without a session: the others'
-// overhead is their time over bare's.
+// committed. impl=bare is the same handler without a session, sent the
+// same Cookie header as impl=sessiongen (a browser sends it whether or not
+// the handler reads it): the others' overhead is their time over bare's.
 
 // httpImpl is one implementation as an http.Handler, and the Cookie header
 // its requests carry.
@@ -50,9 +53,9 @@ func okHandler(read sessionReader, set func(r *http.Request)) http.Handler {
 	})
 }
 
-func httpBare(testing.TB) *httpImpl {
+func httpBare(tb testing.TB) *httpImpl {
 	h := okHandler(nil, nil)
-	return &httpImpl{name: "bare", read: h, commit: h}
+	return &httpImpl{name: "bare", cookie: newSessiongen(tb).cookie, read: h, commit: h}
 }
 
 func httpSessiongen(tb testing.TB) *httpImpl {
@@ -142,6 +145,63 @@ func httpGorilla(tb testing.TB) *httpImpl {
 	return &httpImpl{name: "gorilla", cookie: im.cookie, read: okHandler(read, nil), commit: commit}
 }
 
+// httpBareVary is bare adding "Vary: Cookie", as the Middleware does: the
+// cost net/http charges for a handler that sets any header.
+func httpBareVary(tb testing.TB) *httpImpl {
+	im := httpBare(tb)
+	im.name = "bare-vary"
+	im.read = withVary(im.read)
+	im.commit = im.read
+	return im
+}
+
+// httpSessiongenDirect is sessiongen without the Middleware: the handler
+// calls GetSession (and, for handler=commit, CommitSession) and adds
+// "Vary: Cookie" itself. Its time over bare-vary is the session's work;
+// sessiongen's over it is the Middleware's.
+func httpSessiongenDirect(tb testing.TB) *httpImpl {
+	st, err := gen.NewSignedStorage(benchConfig())
+	must(tb, err)
+	handler := func(commit bool) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Add("Vary", "Cookie")
+			s, err := st.GetSession(r)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			uid, ok1 := s.UserID()
+			theme, ok2 := s.Theme()
+			roles, ok3 := s.Roles()
+			if err := checkRead(uid, ok1, theme, ok2, roles, ok3); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			if commit {
+				s.SetLastSeen(nextLastSeen)
+				if err := st.CommitSession(w, s); err != nil {
+					http.Error(w, err.Error(), http.StatusInternalServerError)
+					return
+				}
+			}
+			io.WriteString(w, "ok")
+		})
+	}
+	return &httpImpl{
+		name:   "sessiongen-direct",
+		cookie: newSessiongen(tb).cookie,
+		read:   handler(false),
+		commit: handler(true),
+	}
+}
+
+func withVary(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("Vary", "Cookie")
+		h.ServeHTTP(w, r)
+	})
+}
+
 var httpImpls = []func(testing.TB) *httpImpl{httpBare, httpSessiongen, httpSessiongenServer, httpSCS, httpGorilla}
 
 var errHTTPStatus = errors.New("bench: the server did not answer 200 ok")
@@ -196,9 +256,65 @@ func BenchmarkHTTP(b *testing.B) {
 	}
 }
 
+// BenchmarkHTTPOverhead measures the Middleware's overhead as a share of
+// the bare handler's time on a machine whose load changes from one moment
+// to the next: each iteration sends one request to each of bare,
+// bare-vary, sessiongen-direct, sessiongen and sessiongen-server-memory,
+// in an order that rotates, and times each; it reports the median time per
+// request of each (bare-ns/req, ...) and each median over bare's
+// (sessiongen-overhead-%, ...). Requests seconds apart see different
+// loads; requests microseconds apart see the same. bare-vary and
+// sessiongen-direct split sessiongen's overhead into net/http's cost of a
+// header, the session's work and the Middleware's own.
+//
+//	go test -run '^$' -bench HTTPOverhead -benchtime 3000x .
+func BenchmarkHTTPOverhead(b *testing.B) {
+	for _, handler := range []string{"read", "commit"} {
+		b.Run("handler="+handler, func(b *testing.B) {
+			ims := []*httpImpl{httpBare(b), httpBareVary(b), httpSessiongenDirect(b), httpSessiongen(b), httpSessiongenServer(b)}
+			srvs := make([]*httptest.Server, len(ims))
+			for i, im := range ims {
+				h := im.read
+				if handler == "commit" {
+					h = im.commit
+				}
+				srvs[i] = httptest.NewServer(h)
+				defer srvs[i].Close()
+			}
+			took := make([][]time.Duration, len(ims))
+			n := 0
+			for b.Loop() {
+				for k := range ims {
+					i := (n + k) % len(ims)
+					start := time.Now()
+					if err := serve(srvs[i].Client(), srvs[i].URL, ims[i].cookie); err != nil {
+						b.Fatal(err)
+					}
+					took[i] = append(took[i], time.Since(start))
+				}
+				n++
+			}
+			bare := medianDuration(took[0])
+			for i, im := range ims {
+				m := medianDuration(took[i])
+				b.ReportMetric(float64(m.Nanoseconds()), im.name+"-ns/req")
+				if i > 0 {
+					b.ReportMetric(100*(float64(m)/float64(bare)-1), im.name+"-overhead-%")
+				}
+			}
+		})
+	}
+}
+
+func medianDuration(ds []time.Duration) time.Duration {
+	ds = slices.Clone(ds)
+	slices.Sort(ds)
+	return ds[len(ds)/2]
+}
+
 // TestHTTP checks that every implementation answers both handlers.
 func TestHTTP(t *testing.T) {
-	for _, newImpl := range httpImpls {
+	for _, newImpl := range append(httpImpls, httpBareVary, httpSessiongenDirect) {
 		im := newImpl(t)
 		for _, h := range []http.Handler{im.read, im.commit} {
 			srv := httptest.NewServer(h)

@@ -2,6 +2,9 @@ package runtime_test
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -70,4 +73,81 @@ func BenchmarkMemoryStoreRoundTrip(b *testing.B) {
 	m := runtime.NewMemoryStore(0)
 	defer m.Close()
 	storetest.BenchmarkRoundTrip(b, m)
+}
+
+// Under concurrent updates that move sessions between owners, creates,
+// deletes and DeleteByOwner, the owner index and the records stay in step:
+// IDsByOwner lists exactly the sessions whose Record.Owner is that owner,
+// and a session of an owner present before DeleteByOwner and left alone
+// during it is gone after.
+func TestMemoryStoreOwnerIndexUnderLoad(t *testing.T) {
+	m := runtime.NewMemoryStore(0)
+	defer m.Close()
+	ctx := t.Context()
+	owners := []string{"ann", "bob", ""}
+	var ids []string
+	for i := range 64 {
+		id := storetest.NewID()
+		ids = append(ids, id)
+		if err := m.Create(ctx, id, runtime.Record{Data: json.RawMessage(`{}`), Owner: owners[i%3]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Sessions of "carol" that nothing else touches: DeleteByOwner must
+	// remove all of them whatever runs beside it.
+	var carol []string
+	for range 8 {
+		id := storetest.NewID()
+		carol = append(carol, id)
+		if err := m.Create(ctx, id, runtime.Record{Data: json.RawMessage(`{"userId":"carol"}`), Owner: "carol"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 300 {
+				id := ids[(g*37+i)%len(ids)]
+				switch owner := owners[(g+i)%3]; i % 10 {
+				case 0:
+					m.Delete(ctx, id)
+				case 1:
+					m.Create(ctx, id, runtime.Record{Data: json.RawMessage(`{}`), Owner: owner})
+				case 2:
+					m.DeleteByOwner(ctx, owners[i%2])
+				default:
+					p := runtime.Patch{Set: []runtime.Field{{Key: fmt.Sprint("k", g), Value: json.RawMessage(`1`)}}, Owner: &owner}
+					if err := m.Update(ctx, id, p); err != nil && !errors.Is(err, runtime.ErrNotFound) {
+						t.Error(err)
+					}
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		if n, err := m.DeleteByOwner(ctx, "carol"); err != nil || n != len(carol) {
+			t.Errorf("DeleteByOwner(carol) = %d, %v; want %d", n, err, len(carol))
+		}
+	})
+	wg.Wait()
+	for _, owner := range []string{"ann", "bob", "carol"} {
+		listed, err := m.IDsByOwner(ctx, owner)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range listed {
+			if r, err := m.Read(ctx, id); err != nil || r.Owner != owner {
+				t.Errorf("IDsByOwner(%q) lists %s, whose record has owner %q (%v)", owner, id, r.Owner, err)
+			}
+		}
+		n := 0
+		for _, id := range append(ids, carol...) {
+			if r, err := m.Read(ctx, id); err == nil && r.Owner == owner {
+				n++
+			}
+		}
+		if n != len(listed) {
+			t.Errorf("owner %q: %d records, IDsByOwner lists %d", owner, n, len(listed))
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"net"
@@ -54,32 +55,74 @@ import (
 // then ignored by net/http, and the cookie keeps the same id). A hijacked
 // connection (Hijack) is not committed: the handler owns it.
 //
-// The writer passed to next keeps http.Flusher and http.Hijacker, and
-// Unwrap returns the original writer, so http.ResponseController works
-// through it. Applying the middleware twice with one key reads the session
-// once.
+// The writer passed to next keeps http.Flusher, http.Hijacker,
+// io.ReaderFrom and io.StringWriter, and Unwrap returns the original
+// writer, so http.ResponseController works through it. The request passed
+// to next is a shallow copy of r whose context carries the session (as
+// r.WithContext(context.WithValue(...)) would make it); the session, that
+// context, the copy and the writer take one allocation together. Applying
+// the middleware twice with one key reads the session once. A key that
+// context.WithValue refuses (nil, or not comparable) panics here.
 //
 // For generated code; apps use the generated XStorage.Middleware.
 func (st *Storage) Middleware(key any, next http.Handler) http.Handler {
 	if st == nil {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { logError(w, r, ErrNoStorage) })
 	}
+	// A nil or incomparable key panics here, as context.WithValue would,
+	// rather than at the first request.
+	_ = context.WithValue(context.Background(), key, nil)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := SessionFrom(r.Context(), key); ok {
 			next.ServeHTTP(w, r)
 			return
 		}
-		s, err := st.GetSession(r)
+		q := new(request)
+		s, err := st.getSession(r, &q.session)
 		if err != nil {
-			addVary(w.Header())
+			addVary(w.Header(), nil)
 			st.onErr(w, r, err)
 			return
 		}
-		r = r.WithContext(context.WithValue(r.Context(), key, s))
-		cw := &commitWriter{rw: w, st: st, s: s, r: r}
-		next.ServeHTTP(cw, r)
-		cw.start()
+		q.ctx = sessionContext{Context: r.Context(), key: key, s: s}
+		q.req = *r.WithContext(&q.ctx)
+		q.w = commitWriter{rw: w, st: st, s: s, r: &q.req}
+		next.ServeHTTP(&q.w, &q.req)
+		q.w.start()
 	})
+}
+
+// A request is what the middleware keeps for one request, in one
+// allocation: the session, the context and the request copy that carry it
+// to the handler, and the writer that commits it. It is not pooled: a
+// handler may keep the request (its context, its URL) after it returns.
+type request struct {
+	session Session
+	ctx     sessionContext
+	req     http.Request
+	w       commitWriter
+}
+
+// A sessionContext is context.WithValue(ctx, key, s) without an allocation
+// of its own. Every other method is its parent's, so the context package
+// still finds the parent's cancellation without a goroutine.
+type sessionContext struct {
+	context.Context
+	key any
+	s   *Session
+}
+
+// Value implements context.Context.
+func (c *sessionContext) Value(key any) any {
+	if key == c.key {
+		return c.s
+	}
+	return c.Context.Value(key)
+}
+
+// String describes the context, as context.WithValue's does.
+func (c *sessionContext) String() string {
+	return fmt.Sprintf("%v.WithValue(%T, *runtime.Session)", c.Context, c.key)
 }
 
 // SessionFrom returns the session that Storage.Middleware stored in ctx
@@ -98,13 +141,14 @@ func logError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // autoCommit commits a modified session into h, replacing any Set-Cookie of
-// the same cookie name already there. It leaves alone a session whose
-// explicit commit failed in this request (the handler has answered that
-// error) until it changes again, and answers a session that ended in the
-// store meanwhile (ErrSessionEnded) with the deleting Set-Cookie.
-func (st *Storage) autoCommit(h http.Header, s *Session) error {
-	if s.commitFailed {
-		return nil
+// the same cookie name already there (buf, when there is none, holds the
+// new line). It leaves alone a session whose explicit commit failed in this
+// request (the handler has answered that error) until it changes again,
+// and answers a session that ended in the store meanwhile
+// (ErrSessionEnded) with the deleting Set-Cookie.
+func (st *Storage) autoCommit(h http.Header, s *Session, buf *[1]string) error {
+	if s.commitFailed || !s.modified && len(s.opts) == 0 {
+		return nil // (remember, below, can mark the session modified only after an explicit commit)
 	}
 	opts := st.remember(s)
 	if !s.modified {
@@ -120,20 +164,31 @@ func (st *Storage) autoCommit(h http.Header, s *Session) error {
 	if err != nil && !errors.Is(err, ErrSessionEnded) {
 		return err
 	}
-	st.setCookie(h, line)
+	if _, ok := h["Set-Cookie"]; ok || buf == nil {
+		st.setCookie(h, line)
+	} else {
+		buf[0] = line
+		h["Set-Cookie"] = buf[:1:1]
+	}
 	return nil
 }
 
-// addVary adds "Vary: Cookie" unless the response varies on it already.
-func addVary(h http.Header) {
-	for _, v := range h.Values("Vary") {
-		for _, tok := range strings.Split(v, ",") {
+// addVary adds "Vary: Cookie" unless the response varies on it already;
+// buf, when not nil, holds the value, so that adding it allocates nothing.
+func addVary(h http.Header, buf *[1]string) {
+	for _, v := range h["Vary"] {
+		for tok := range strings.SplitSeq(v, ",") {
 			if tok = strings.TrimSpace(tok); strings.EqualFold(tok, "Cookie") || tok == "*" {
 				return
 			}
 		}
 	}
-	h.Add("Vary", "Cookie")
+	if _, ok := h["Vary"]; ok || buf == nil {
+		h.Add("Vary", "Cookie")
+		return
+	}
+	buf[0] = "Cookie"
+	h["Vary"] = buf[:1:1]
 }
 
 // A commitWriter commits the session before the first byte of the
@@ -145,6 +200,10 @@ type commitWriter struct {
 	r       *http.Request
 	started bool
 	failed  error // the commit failed and ErrorHandler answered
+	// The values of the Vary and Set-Cookie headers the middleware adds,
+	// when the handler added none of its own. Each is a slice of length and
+	// capacity one, so an append by the handler copies it.
+	vary, cookie [1]string
 }
 
 // start runs once, before the response starts; it reports whether the
@@ -155,11 +214,11 @@ func (w *commitWriter) start() bool {
 	}
 	w.started = true
 	h := w.rw.Header()
-	addVary(h)
-	if err := w.st.autoCommit(h, w.s); err != nil {
+	addVary(h, &w.vary)
+	if err := w.st.autoCommit(h, w.s, &w.cookie); err != nil {
 		w.failed = err
 		clear(h)
-		addVary(h)
+		addVary(h, &w.vary)
 		w.st.onErr(w.rw, w.r, err)
 		return false
 	}
@@ -185,6 +244,15 @@ func (w *commitWriter) Write(b []byte) (int, error) {
 		return 0, w.failed
 	}
 	return w.rw.Write(b)
+}
+
+// WriteString implements io.StringWriter, as net/http's writer does, so
+// that io.WriteString does not copy the string.
+func (w *commitWriter) WriteString(str string) (int, error) {
+	if !w.start() {
+		return 0, w.failed
+	}
+	return io.WriteString(w.rw, str)
 }
 
 // ReadFrom keeps net/http's sendfile path for io.Copy into the writer.

@@ -50,17 +50,18 @@ func LoginURL(login string, r *http.Request) string {
 }
 
 func (st *Storage) guard(key any, allow func(*Session) bool, next, deny http.Handler) http.Handler {
-	var h http.Handler
+	var h, withSession http.Handler
 	h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s, ok := SessionFrom(r.Context(), key)
 		switch {
 		case !ok:
-			st.Middleware(key, h).ServeHTTP(w, r)
+			withSession.ServeHTTP(w, r)
 		case allow(s):
 			next.ServeHTTP(w, r)
 		default:
 			deny.ServeHTTP(w, r)
 		}
 	})
+	withSession = st.Middleware(key, h) // built once, not per request
 	return h
 }

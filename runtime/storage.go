@@ -225,12 +225,18 @@ func (st *Storage) GetSession(r *http.Request) (*Session, error) {
 	if st == nil {
 		return nil, ErrNoStorage
 	}
+	return st.getSession(r, nil)
+}
+
+// getSession is GetSession on a non-nil storage, reading a new session into
+// into when it is not nil (the middleware's per-request allocation).
+func (st *Storage) getSession(r *http.Request, into *Session) (*Session, error) {
 	if st.spec.ContextKey != nil {
 		if s, ok := SessionFrom(r.Context(), st.spec.ContextKey); ok && s.from == st {
 			return s, nil
 		}
 	}
-	s, err := st.readSession(r.Context(), cookieHeader(r.Header))
+	s, err := st.readSession(r.Context(), cookieHeader(r.Header), into)
 	st.reportInvalid(r, s)
 	st.noteRequest(s, r)
 	return s, err
@@ -242,14 +248,18 @@ func (st *Storage) GetSessionHeader(ctx context.Context, cookieHeader string) (*
 	if st == nil {
 		return nil, ErrNoStorage
 	}
-	s, err := st.readSession(ctx, cookieHeader)
+	s, err := st.readSession(ctx, cookieHeader, nil)
 	st.reportInvalid(nil, s)
 	return s, err
 }
 
-// readSession is GetSessionHeader without the OnInvalidCookie report.
-func (st *Storage) readSession(ctx context.Context, cookieHeader string) (*Session, error) {
-	s := &Session{ctx: ctx, from: st}
+// readSession is GetSessionHeader without the OnInvalidCookie report,
+// reading into s (a zero Session) or, when s is nil, a new one.
+func (st *Storage) readSession(ctx context.Context, cookieHeader string, s *Session) (*Session, error) {
+	if s == nil {
+		s = new(Session)
+	}
+	s.ctx, s.from = ctx, st
 	wire, ok := cookieValue(cookieHeader, st.cookie.Name)
 	if !ok || wire == "" {
 		return s, nil

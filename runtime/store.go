@@ -109,7 +109,8 @@ var (
 // keeping the order of existing keys and appending new ones, as a
 // JavaScript object would. Stores that keep data as one JSON document (the
 // memory and file stores, and SQL stores without JSON operators) use it
-// under their own lock or transaction.
+// under their own lock or transaction, or (the memory store) store its
+// result only if the data did not change meanwhile.
 func ApplyPatch(data json.RawMessage, p Patch) (json.RawMessage, error) {
 	var o object
 	size := len(data) + 2
