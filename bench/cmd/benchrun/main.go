@@ -4,13 +4,15 @@
 //
 // Usage (from bench/):
 //
-//	go run ./cmd/benchrun [-rounds 5] [-benchtime 0.2s] [-raw out.txt]
+//	go run ./cmd/benchrun [-rounds 5] [-benchtime 0.2s] [-overhead-benchtime 1s] [-raw out.txt]
 //
 // It builds the module's test binary once, then runs -rounds interleaved
 // rounds; each round runs, in one process, BenchmarkRead, BenchmarkWrite,
 // BenchmarkRoundTrip, BenchmarkStoreRatio, BenchmarkLostWrites and
 // BenchmarkHTTP (every implementation one after the other, -benchmem),
-// then BenchmarkParallel with -cpu 1,2 in a second process. A round thus measures every
+// then BenchmarkHTTPOverhead (the HTTP implementations interleaved per
+// request, -overhead-benchtime per handler) in a second process and
+// BenchmarkParallel with -cpu 1,2 in a third. A round thus measures every
 // implementation within seconds of the others, and benchtable takes the
 // median of the ratios within each round. The Redis rows run when
 // SESSIONGEN_REDIS_ADDR is set and the PostgreSQL rows when
@@ -47,10 +49,12 @@ func main() {
 }
 
 // The benchmarks of a round: the first process runs mainBench at the
-// machine's GOMAXPROCS, the second parallelBench at each of parallelCPU.
+// machine's GOMAXPROCS, the second overheadBench (with a -benchtime of its
+// own), the third parallelBench at each of parallelCPU.
 const (
 	benchModule   = "github.com/sessiongen/sessiongen/bench"
 	mainBench     = "^Benchmark(Read|Write|RoundTrip|StoreRatio|LostWrites|HTTP)$"
+	overheadBench = "^BenchmarkHTTPOverhead$"
 	parallelBench = "^BenchmarkParallel$"
 	parallelCPU   = "1,2"
 )
@@ -58,9 +62,13 @@ const (
 type config struct {
 	rounds    int
 	benchtime string
-	timeout   time.Duration
-	raw       string
-	table     string // extra benchtable flags, space-separated
+	// overheadBenchtime is BenchmarkHTTPOverhead's -benchtime: each of its
+	// iterations is a request to each of five servers, and the medians of
+	// each want more requests than -benchtime gives the others.
+	overheadBenchtime string
+	timeout           time.Duration
+	raw               string
+	table             string // extra benchtable flags, space-separated
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -68,6 +76,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	var c config
 	fs.IntVar(&c.rounds, "rounds", 5, "interleaved rounds")
 	fs.StringVar(&c.benchtime, "benchtime", "0.2s", "go test -benchtime of each benchmark in a round (a duration, or Nx iterations)")
+	fs.StringVar(&c.overheadBenchtime, "overhead-benchtime", "1s", "go test -benchtime of BenchmarkHTTPOverhead in a round, per handler")
 	fs.DurationVar(&c.timeout, "timeout", 15*time.Minute, "stop the whole run after this long")
 	fs.StringVar(&c.raw, "raw", "", "also write the benchmark output to this file")
 	fs.StringVar(&c.table, "table", "", "extra flags for benchtable, space-separated (e.g. \"-raw\")")
@@ -140,10 +149,14 @@ func goCmd(ctx context.Context, stderr io.Writer, args ...string) error {
 func rounds(ctx context.Context, c config, testBin string, stderr io.Writer) ([]byte, error) {
 	var out bytes.Buffer
 	for r := 1; r <= c.rounds; r++ {
-		for _, b := range []struct{ bench, cpu string }{{mainBench, ""}, {parallelBench, parallelCPU}} {
+		for _, b := range []struct{ bench, benchtime, cpu string }{
+			{mainBench, c.benchtime, ""},
+			{overheadBench, c.overheadBenchtime, ""},
+			{parallelBench, c.benchtime, parallelCPU},
+		} {
 			fmt.Fprintf(stderr, "benchrun: round %d of %d: %s %s\n", r, c.rounds, b.bench, b.cpu)
 			args := []string{"-test.run", "^$", "-test.bench", b.bench, "-test.benchmem",
-				"-test.benchtime", c.benchtime, "-test.timeout", c.timeout.String()}
+				"-test.benchtime", b.benchtime, "-test.timeout", c.timeout.String()}
 			if b.cpu != "" {
 				args = append(args, "-test.cpu", b.cpu)
 			}
@@ -250,8 +263,8 @@ func parseLoadAverage(s string) string {
 // writeHeader says how, where and when the figures below were measured,
 // and which rows were skipped.
 func writeHeader(w io.Writer, c config, m machine, ss []service) {
-	fmt.Fprintf(w, "Measured with `go run ./cmd/benchrun -rounds %d -benchtime %s` in bench/ (interleaved rounds: %d; BenchmarkParallel with -cpu %s), %s, in %s.\n\n",
-		c.rounds, c.benchtime, c.rounds, parallelCPU, time.Now().UTC().Format("2006-01-02 15:04 MST"), m.took.Round(time.Second))
+	fmt.Fprintf(w, "Measured with `go run ./cmd/benchrun -rounds %d -benchtime %s -overhead-benchtime %s` in bench/ (interleaved rounds: %d; BenchmarkParallel with -cpu %s), %s, in %s.\n\n",
+		c.rounds, c.benchtime, c.overheadBenchtime, c.rounds, parallelCPU, time.Now().UTC().Format("2006-01-02 15:04 MST"), m.took.Round(time.Second))
 	fmt.Fprintf(w, "Machine: nproc %d; CPU %q; %s; load average (1, 5, 15 min) %s before, %s after.\n\n",
 		m.nproc, m.cpu, m.goVersion, m.loadBefore, m.loadAfter)
 	for _, s := range ss {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -30,13 +31,13 @@ func TestParseLoadAverage(t *testing.T) {
 func TestHeader(t *testing.T) {
 	var b strings.Builder
 	m := machine{nproc: 2, cpu: "Test CPU", goVersion: "go1.26.8 linux/amd64", loadBefore: "0.5 0.6 0.7", loadAfter: "1.0 0.8 0.7", took: 90 * time.Second}
-	writeHeader(&b, config{rounds: 3, benchtime: "100x"}, m, []service{
+	writeHeader(&b, config{rounds: 3, benchtime: "100x", overheadBenchtime: "1s"}, m, []service{
 		{"Redis (impl=x)", "SESSIONGEN_REDIS_ADDR", true},
 		{"PostgreSQL (impl=y)", "SESSIONGEN_POSTGRES_URL", false},
 	})
 	got := b.String()
 	for _, want := range []string{
-		"`go run ./cmd/benchrun -rounds 3 -benchtime 100x`",
+		"`go run ./cmd/benchrun -rounds 3 -benchtime 100x -overhead-benchtime 1s`",
 		"nproc 2; CPU \"Test CPU\"; go1.26.8 linux/amd64; load average (1, 5, 15 min) 0.5 0.6 0.7 before, 1.0 0.8 0.7 after",
 		"in 1m30s",
 		"- Redis (impl=x): measured ($SESSIONGEN_REDIS_ADDR is set).",
@@ -51,5 +52,22 @@ func TestHeader(t *testing.T) {
 func TestBadRounds(t *testing.T) {
 	if err := run([]string{"-rounds", "0"}, new(strings.Builder), new(strings.Builder)); err == nil {
 		t.Error("no error for -rounds 0")
+	}
+}
+
+// A round runs every benchmark the report has a table for, each in its
+// process, and no other.
+func TestRoundBenchmarks(t *testing.T) {
+	processes := []*regexp.Regexp{regexp.MustCompile(mainBench), regexp.MustCompile(overheadBench), regexp.MustCompile(parallelBench)}
+	for name, want := range map[string]int{
+		"BenchmarkRead": 0, "BenchmarkWrite": 0, "BenchmarkRoundTrip": 0, "BenchmarkStoreRatio": 0,
+		"BenchmarkLostWrites": 0, "BenchmarkHTTP": 0, "BenchmarkHTTPOverhead": 1, "BenchmarkParallel": 2,
+		"BenchmarkHTTPS": -1,
+	} {
+		for i, re := range processes {
+			if re.MatchString(name) != (i == want) {
+				t.Errorf("%s: run in process %d: %v, want only in %d", name, i, re.MatchString(name), want)
+			}
+		}
 	}
 }

@@ -22,7 +22,11 @@
 // clients (-store-pairs: redis-bare, pgx-bare; -http-base: bare) are no
 // peers: each server store gets its ratio to the bare client making the
 // same network round trips, and each HTTP implementation its overhead over
-// the bare handler (scenarios with an impl=bare row). A scenario measured
+// the bare handler (scenarios with an impl=bare row). BenchmarkHTTPOverhead,
+// whose names have no impl= but whose units name the implementations
+// (X-ns/req, X-overhead-%), gets a table of its own: the same overhead
+// measured with the implementations interleaved per request, split into
+// its parts, with the same goals. A scenario measured
 // at several GOMAXPROCS (go test -cpu 1,2; a name without a -N suffix is
 // GOMAXPROCS 1) goes to a parallel-scaling table. Rows whose benchmark
 // reports a unit of its own (such as lost-keys) go to a separate table of
@@ -165,11 +169,14 @@ func (d *data) read(r io.Reader, fileName string) error {
 			continue // unit metadata; syntax errors are other lines of go test
 		}
 		scenario, impl, procs := splitName(res.Name)
-		if impl == "" {
+		scenario += procsSep + cmp.Or(procs, "1")
+		switch {
+		case impl != "":
+			d.add(scenario, impl, res.Values)
+		case !d.addInterleaved(scenario, res.Values):
 			continue // not one of ours: no impl= part
 		}
 		d.config(res)
-		d.add(scenario+procsSep+cmp.Or(procs, "1"), impl, res.Values)
 	}
 	return br.Err()
 }
@@ -352,9 +359,11 @@ func (d *data) ratioOf(o options, num, den cellKey) float64 {
 func (d *data) timed(scenario string) bool { return len(d.extraUnits[scenario]) == 0 }
 
 func render(w io.Writer, d *data, o options) {
-	var timed, http, parallel, other []string
+	var timed, http, interleaved, parallel, other []string
 	for _, s := range d.scenarios {
 		switch {
+		case d.interleaved(s):
+			interleaved = append(interleaved, s)
 		case slices.Contains(d.extraUnits[s], unitStoreRatio):
 			// BenchmarkStoreRatio: in the store table.
 		case !d.timed(s):
@@ -375,6 +384,7 @@ func render(w io.Writer, d *data, o options) {
 		renderStores(w, d, o, timed)
 	}
 	renderHTTP(w, d, o, http)
+	renderInterleaved(w, d, o, interleaved)
 	renderParallel(w, d, o, parallel)
 	if len(other) > 0 {
 		renderExtra(w, d, o, other)
@@ -382,18 +392,9 @@ func render(w io.Writer, d *data, o options) {
 	renderMachine(w, d)
 }
 
-func (d *data) runs(scenarios []string) (lo, hi int) {
-	lo = math.MaxInt
-	for _, s := range scenarios {
-		for _, impl := range d.impls {
-			if c := d.cells[cellKey{s, impl}]; c != nil {
-				n := len(c.values[unitTime])
-				lo, hi = min(lo, n), max(hi, n)
-			}
-		}
-	}
-	return lo, hi
-}
+// runs returns the fewest and the most runs of any implementation in
+// scenarios.
+func (d *data) runs(scenarios []string) (lo, hi int) { return d.unitRuns(scenarios, unitTime) }
 
 // runCount words the number of runs, "5" or "4–5".
 func runCount(lo, hi int) string {

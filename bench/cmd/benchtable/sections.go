@@ -166,20 +166,14 @@ func renderHTTP(w io.Writer, d *data, o options, scenarios []string) {
 		return
 	}
 	lo, hi := d.runs(scenarios)
-	fmt.Fprintf(w, "Loopback HTTP (a net/http server and keep-alive client), medians of %s runs: µs, allocs and B per request; overhead: the median over runs of (impl − %s) ÷ %s within a run.\n\n", runCount(lo, hi), o.httpBase, o.httpBase)
+	fmt.Fprintf(w, "Loopback HTTP, sequential (BenchmarkHTTP: a net/http server and keep-alive client, each implementation's requests one after the other), medians of %s runs: µs, allocs and B per request; overhead: the median over runs of (impl − %s) ÷ %s within a run.\n\n", runCount(lo, hi), o.httpBase, o.httpBase)
 	fmt.Fprintln(w, "| benchmark | implementation | µs | allocs | B | overhead |")
 	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|")
 	var goals []string
 	for _, s := range scenarios {
 		handler := handlerOf(s)
-		goal, hasGoal := o.goalHTTP.get(handler)
-		g, err := strconv.ParseFloat(goal, 64)
-		hasGoal = hasGoal && err == nil
-		impls := d.implsIn([]string{s})
-		if i := slices.Index(impls, o.httpBase); i > 0 {
-			impls = slices.Insert(slices.Delete(impls, i, i+1), 0, o.httpBase)
-		}
-		for _, impl := range impls {
+		g, hasGoal := o.httpGoal(handler)
+		for _, impl := range d.httpImpls(o, s) {
 			t, _ := d.get(o, s, impl, unitTime)
 			a, _ := d.get(o, s, impl, unitAllocs)
 			b, _ := d.get(o, s, impl, unitBytes)
@@ -188,14 +182,14 @@ func renderHTTP(w io.Writer, d *data, o options, scenarios []string) {
 				r := d.ratio(o, s, impl, o.httpBase)
 				over = percent(r - 1)
 				if hasGoal && (impl == o.ours || o.variant(impl)) && !math.IsNaN(r) {
-					goals = append(goals, fmt.Sprintf("- %s, handler=%s: overhead ≤ %g %%: %s (%s)", impl, handler, g, met((r-1)*100 <= g), percent(r-1)))
+					goals = append(goals, httpGoalLine(impl, handler, "sequential", g, r-1))
 				}
 			}
 			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", s, impl, micro(t), count(a), count(b), over)
 		}
 	}
 	fmt.Fprintln(w)
-	renderGoalList(w, "Goals for the Middleware on loopback HTTP", goals)
+	renderGoalList(w, "Goals for the Middleware on loopback HTTP, sequential (BenchmarkHTTP: each implementation's requests one after the other)", goals)
 }
 
 // handlerOf returns the value of the handler= part of a scenario, or the
