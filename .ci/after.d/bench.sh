@@ -14,5 +14,5 @@
   echo "== bench: go vet"
   go vet ./...
   echo "== bench: go run ./cmd/benchrun, one round of 100 iterations a benchmark"
-  go run ./cmd/benchrun -rounds 1 -benchtime 100x -timeout 5m
+  go run ./cmd/benchrun -rounds 1 -benchtime 100x -overhead-benchtime 100x -timeout 5m
 )
