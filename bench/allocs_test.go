@@ -16,6 +16,9 @@ func TestAllocations(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short")
 	}
+	if raceEnabled {
+		t.Skip("allocations are counted without -race (go test -run TestAllocations .)")
+	}
 	for _, c := range []struct {
 		new                    func(testing.TB) *impl
 		read, write, roundTrip float64

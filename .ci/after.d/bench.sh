@@ -13,6 +13,8 @@
   cd bench
   echo "== bench: go vet"
   go vet ./...
+  echo "== bench: allocations per operation (without -race, which changes them)"
+  go test -count=1 -run '^TestAllocations$' .
   echo "== bench: go run ./cmd/benchrun, one round of 100 iterations a benchmark"
   go run ./cmd/benchrun -rounds 1 -benchtime 100x -overhead-benchtime 100x -timeout 5m
 )
