@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -316,8 +317,8 @@ func jsonProblem(t types.Type, seen map[types.Type]bool) string {
 func structProblem(s *types.Struct, seen map[types.Type]bool) string {
 	for i := range s.NumFields() {
 		f := s.Field(i)
-		if strings.HasPrefix(s.Tag(i), `json:"-"`) {
-			continue
+		if reflect.StructTag(s.Tag(i)).Get("json") == "-" {
+			continue // encoding/json ignores it, wherever the json key is in the tag
 		}
 		if !f.Exported() && !f.Embedded() {
 			return "field " + f.Name() + " is unexported, so JSON drops it (give the type MarshalJSON and UnmarshalJSON methods)"

@@ -117,6 +117,10 @@ export interface PrefsSessionData {
    * Large integers: this holds 64-bit Go integers, and a JavaScript number is exact only up to 2^53 − 1 (Number.MAX_SAFE_INTEGER). A larger value reads in JavaScript as the nearest double and, written back, reaches Go as that rounded integer; Go reads every integer digit for digit.
    */
   level: number;
+  /**
+   * Go: `github.com/sessiongen/sessiongen/internal/testtypes.LaterJSONTag` (LaterTag).
+   */
+  laterTag: { Name: string };
 }
 
 /**

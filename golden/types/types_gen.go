@@ -45,9 +45,12 @@ var (
 		runtime.FieldOf("updated", runtime.Time, func(v *testtypes.Cart) *time.Time { return &v.Updated }),
 		runtime.FieldOf("coupon", runtime.String, func(v *testtypes.Cart) *string { return &v.Coupon }, runtime.Zero),
 	)
-	codecSliceOfTesttypesCart = runtime.SliceOf(codecTesttypesCart)
-	codecTesttypesLevel       = runtime.SignedOf[testtypes.Level]()
-	codecTesttypesItem        = runtime.StructOf(
+	codecSliceOfTesttypesCart  = runtime.SliceOf(codecTesttypesCart)
+	codecTesttypesLevel        = runtime.SignedOf[testtypes.Level]()
+	codecTesttypesLaterJSONTag = runtime.StructOf(
+		runtime.FieldOf("Name", runtime.String, func(v *testtypes.LaterJSONTag) *string { return &v.Name }),
+	)
+	codecTesttypesItem = runtime.StructOf(
 		runtime.FieldOf("sku", runtime.String, func(v *testtypes.Item) *string { return &v.SKU }),
 		runtime.FieldOf("qty", runtime.Int, func(v *testtypes.Item) *int { return &v.Qty }),
 	)
@@ -527,6 +530,26 @@ func (s *PrefsSession) HasLevel() bool {
 // UnsetLevel removes "level".
 func (s *PrefsSession) UnsetLevel() {
 	(*runtime.Session)(s).Unset("level")
+}
+
+// LaterTag returns the value of "laterTag" and whether it is set (and decodes as github.com/sessiongen/sessiongen/internal/testtypes.LaterJSONTag).
+func (s *PrefsSession) LaterTag() (testtypes.LaterJSONTag, bool) {
+	return codecTesttypesLaterJSONTag.Get((*runtime.Session)(s), "laterTag")
+}
+
+// SetLaterTag sets "laterTag".
+func (s *PrefsSession) SetLaterTag(v testtypes.LaterJSONTag) {
+	codecTesttypesLaterJSONTag.Set((*runtime.Session)(s), "laterTag", v)
+}
+
+// HasLaterTag reports whether "laterTag" is set.
+func (s *PrefsSession) HasLaterTag() bool {
+	return (*runtime.Session)(s).HasValue("laterTag")
+}
+
+// UnsetLaterTag removes "laterTag".
+func (s *PrefsSession) UnsetLaterTag() {
+	(*runtime.Session)(s).Unset("laterTag")
 }
 
 // FlashNotice sets the flash value "notice": it can be read once, by PopNotice, usually after a redirect.

@@ -29,6 +29,21 @@ type WithChan struct {
 	Updates chan string
 }
 
+// DashAny has a field encoding/json writes under the key "-" (the tag
+// "-," names it, it does not drop it): an interface, which cannot be
+// decoded back, so schemas naming it are refused.
+type DashAny struct {
+	Name string
+	V    any `json:"-,"`
+}
+
+// LaterJSONTag drops its channel from JSON with a json tag that is not the
+// tag's first key: encoding/json ignores the field, so the type round-trips.
+type LaterJSONTag struct {
+	Name    string
+	Updates chan string `xml:"updates" json:"-"`
+}
+
 // WithMutex holds a lock: copying it is a go vet error, so schemas naming
 // it are refused.
 type WithMutex struct {
