@@ -133,25 +133,20 @@ func (p *planner) plan(n *types.Named, st *types.Struct) (*structPlan, string) {
 	plan := &structPlan{typ: n}
 	for i := range st.NumFields() {
 		f := st.Field(i)
-		tag := reflect.StructTag(st.Tag(i)).Get("json")
+		name, options, ignored := jsonTag(st, i)
 		if f.Embedded() {
-			if tag == "-" || !f.Exported() && !isStruct(f.Type()) {
+			if ignored || !f.Exported() && !isStruct(f.Type()) {
 				continue // ignored by encoding/json
 			}
 			return nil, "field " + f.Name() + " is embedded (encoding/json's promotion rules)"
 		}
-		if !f.Exported() || tag == "-" {
+		if !f.Exported() || ignored {
 			continue
-		}
-		name, opts, _ := strings.Cut(tag, ",")
-		if !isValidTag(name) {
-			name = ""
 		}
 		fp := fieldPlan{json: name, goName: f.Name(), tagged: name != "", typ: f.Type()}
 		if name == "" {
 			fp.json = f.Name()
 		}
-		options := strings.Split(opts, ",")
 		if slices.Contains(options, "string") {
 			return nil, "field " + f.Name() + " has the ,string option"
 		}
@@ -171,26 +166,47 @@ func (p *planner) plan(n *types.Named, st *types.Struct) (*structPlan, string) {
 		}
 		plan.fields = append(plan.fields, fp)
 	}
-	plan.fields = dominant(plan.fields)
+	plan.fields = dominant(plan.fields, func(f fieldPlan) (string, int, bool) { return f.json, 0, f.tagged })
 	return plan, ""
 }
 
-// dominant applies encoding/json's rule to fields of one depth that share
-// a JSON name: the one whose name comes from its tag wins if it is the
-// only one; otherwise none is encoded.
-func dominant(fields []fieldPlan) []fieldPlan {
-	return slices.DeleteFunc(slices.Clone(fields), func(f fieldPlan) bool {
-		same, tagged := 0, 0
+// dominant applies encoding/json's rule to fields that share a JSON name:
+// of those at the shallowest depth (embedding), the only one, or else the
+// only one whose name comes from its tag, is encoded; otherwise none. The
+// fields kept keep their order.
+func dominant[F any](fields []F, attrs func(F) (name string, depth int, tagged bool)) []F {
+	return slices.DeleteFunc(slices.Clone(fields), func(f F) bool {
+		name, depth, tagged := attrs(f)
+		top, taggedTop := 0, 0
 		for _, g := range fields {
-			if g.json == f.json {
-				same++
-				if g.tagged {
-					tagged++
+			switch gName, gDepth, gTagged := attrs(g); {
+			case gName != name:
+			case gDepth < depth:
+				return true // a shallower field of the name wins
+			case gDepth == depth:
+				top++
+				if gTagged {
+					taggedTop++
 				}
 			}
 		}
-		return same > 1 && !(f.tagged && tagged == 1)
+		return top > 1 && !(tagged && taggedTop == 1)
 	})
+}
+
+// jsonTag reads the json tag of field i of s as encoding/json does: the
+// name ("" when there is none or it is not valid: the field's name is
+// used), the options, and whether the field is ignored (json:"-").
+func jsonTag(s *types.Struct, i int) (name string, opts []string, ignored bool) {
+	tag := reflect.StructTag(s.Tag(i)).Get("json")
+	if tag == "-" {
+		return "", nil, true
+	}
+	name, rest, _ := strings.Cut(tag, ",")
+	if !isValidTag(name) {
+		name = ""
+	}
+	return name, strings.Split(rest, ","), false
 }
 
 // isValidTag is encoding/json's test of a tag name (unexported there).

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"go/types"
 	"path/filepath"
-	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -316,7 +316,7 @@ func tsStruct(s *types.Struct, stack map[types.Type]bool) string {
 	var all []jsonField
 	collectFields(s, 0, stack, &all)
 	var props []string
-	for _, f := range dominantFields(all) {
+	for _, f := range dominant(all, func(f jsonField) (string, int, bool) { return f.name, f.depth, f.tagged }) {
 		opt := ""
 		if f.optional {
 			opt = "?"
@@ -332,13 +332,9 @@ func tsStruct(s *types.Struct, stack map[types.Type]bool) string {
 func collectFields(s *types.Struct, depth int, stack map[types.Type]bool, out *[]jsonField) {
 	for i := range s.NumFields() {
 		f := s.Field(i)
-		tag := reflect.StructTag(s.Tag(i)).Get("json")
-		if tag == "-" {
+		name, opts, ignored := jsonTag(s, i)
+		if ignored {
 			continue
-		}
-		name, opts, _ := strings.Cut(tag, ",")
-		if !isValidTag(name) {
-			name = "" // encoding/json uses the field's name
 		}
 		if f.Embedded() && name == "" {
 			ft := f.Type()
@@ -362,9 +358,9 @@ func collectFields(s *types.Struct, depth int, stack map[types.Type]bool, out *[
 			jf.name = f.Name()
 		}
 		_, isStruct := f.Type().Underlying().(*types.Struct) // never empty to omitempty
-		jf.optional = !isStruct && strings.Contains(","+opts+",", ",omitempty,") || strings.Contains(","+opts+",", ",omitzero,")
+		jf.optional = !isStruct && slices.Contains(opts, "omitempty") || slices.Contains(opts, "omitzero")
 		jf.typ = tsGo(f.Type(), stack)
-		if strings.Contains(","+opts+",", ",string,") && (jf.typ == "number" || jf.typ == "boolean") {
+		if slices.Contains(opts, "string") && (jf.typ == "number" || jf.typ == "boolean") {
 			jf.typ = "string"
 		}
 		if !jf.optional {
@@ -385,42 +381,6 @@ func nullable(t types.Type, ts string) string {
 		return ts + " | null"
 	}
 	return ts
-}
-
-// dominantFields keeps, for each JSON name, the field encoding/json writes.
-func dominantFields(all []jsonField) []jsonField {
-	byName := map[string][]jsonField{}
-	var order []string
-	for _, f := range all {
-		if _, ok := byName[f.name]; !ok {
-			order = append(order, f.name)
-		}
-		byName[f.name] = append(byName[f.name], f)
-	}
-	var out []jsonField
-	for _, name := range order {
-		fs := byName[name]
-		minDepth := fs[0].depth
-		for _, f := range fs {
-			minDepth = min(minDepth, f.depth)
-		}
-		var top, tagged []jsonField
-		for _, f := range fs {
-			if f.depth == minDepth {
-				top = append(top, f)
-				if f.tagged {
-					tagged = append(tagged, f)
-				}
-			}
-		}
-		switch {
-		case len(top) == 1:
-			out = append(out, top[0])
-		case len(tagged) == 1:
-			out = append(out, tagged[0])
-		}
-	}
-	return out
 }
 
 // wideInts reports whether a type's JSON holds Go integers wider than a

@@ -5,7 +5,6 @@ import (
 	"go/token"
 	"go/types"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strings"
 
@@ -317,8 +316,8 @@ func jsonProblem(t types.Type, seen map[types.Type]bool) string {
 func structProblem(s *types.Struct, seen map[types.Type]bool) string {
 	for i := range s.NumFields() {
 		f := s.Field(i)
-		if reflect.StructTag(s.Tag(i)).Get("json") == "-" {
-			continue // encoding/json ignores it, wherever the json key is in the tag
+		if _, _, ignored := jsonTag(s, i); ignored {
+			continue
 		}
 		if !f.Exported() && !f.Embedded() {
 			return "field " + f.Name() + " is unexported, so JSON drops it (give the type MarshalJSON and UnmarshalJSON methods)"
