@@ -416,27 +416,12 @@ func parseSession(id string, m map[string]string) (rec runtime.Record, exp strin
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendKey(b, e.key)
+		b, _ = runtime.String.Append(b, e.key) // JavaScript's escaping; a string never fails
 		b = append(b, ':')
 		b = append(b, e.value...)
 	}
 	rec.Data = append(b, '}')
 	return rec, exp, nil
-}
-
-// appendKey appends key as a JSON string: as it is between quotes when no
-// byte of it needs escaping (the common case, without an allocation),
-// through encoding/json otherwise.
-func appendKey(b []byte, key string) []byte {
-	for i := 0; i < len(key); i++ {
-		if c := key[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
-			k, _ := json.Marshal(key)
-			return append(b, k...)
-		}
-	}
-	b = append(b, '"')
-	b = append(b, key...)
-	return append(b, '"')
 }
 
 // Update implements runtime.Store. When the patch gives the session an

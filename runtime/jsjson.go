@@ -106,11 +106,15 @@ func Encode[T any](v T) ([]byte, error) {
 	return appendValue(nil, v)
 }
 
-func appendValue[T any](b []byte, v T) ([]byte, error) {
+func appendValue[T any](b []byte, v T) ([]byte, error) { return untypedCodec[T]().enc(b, v) }
+
+// untypedCodec is the runtime's codec of T (codecOf), or encoding/json's
+// (JSON): what the untyped functions, which cannot compose one, use.
+func untypedCodec[T any]() Codec[T] {
 	if c, ok := codecOf[T](); ok {
-		return c.enc(b, v)
+		return c
 	}
-	return appendReflect(b, v)
+	return JSON[T]()
 }
 
 // The runtime's codecs as interface values, for codecOf: asserting one back
@@ -239,16 +243,7 @@ func appendJSNormal(b, js []byte) []byte {
 // that overflows). Integers are parsed from their digits, never through
 // float64, so an int64 of 2^60 round-trips exactly. Types with a runtime
 // codec (see codecOf) are decoded by it, others by encoding/json.
-func Decode[T any](raw []byte) (T, bool) {
-	if c, ok := codecOf[T](); ok {
-		return c.Decode(raw)
-	}
-	if len(raw) == 0 || isNull(raw) {
-		var zero T
-		return zero, false
-	}
-	return decodeJSON[T](raw)
-}
+func Decode[T any](raw []byte) (T, bool) { return untypedCodec[T]().Decode(raw) }
 
 // decodeJSON decodes other types with encoding/json. It is apart from
 // Decode so that its v, which escapes, is not Decode's.

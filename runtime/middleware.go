@@ -164,13 +164,23 @@ func (st *Storage) autoCommit(h http.Header, s *Session, buf *[1]string) error {
 	if err != nil && !errors.Is(err, ErrSessionEnded) {
 		return err
 	}
-	if _, ok := h["Set-Cookie"]; ok || buf == nil {
+	if !putFresh(h, "Set-Cookie", line, buf) {
 		st.setCookie(h, line)
-	} else {
-		buf[0] = line
-		h["Set-Cookie"] = buf[:1:1]
 	}
 	return nil
+}
+
+// putFresh makes v, held in buf, the only value of the header key, and
+// reports true, when h has no such header yet and buf is not nil: adding
+// it then allocates nothing. buf's slice has capacity one, so a later
+// append copies it.
+func putFresh(h http.Header, key, v string, buf *[1]string) bool {
+	if _, ok := h[key]; ok || buf == nil {
+		return false
+	}
+	buf[0] = v
+	h[key] = buf[:1:1]
+	return true
 }
 
 // addVary adds "Vary: Cookie" unless the response varies on it already;
@@ -183,12 +193,9 @@ func addVary(h http.Header, buf *[1]string) {
 			}
 		}
 	}
-	if _, ok := h["Vary"]; ok || buf == nil {
+	if !putFresh(h, "Vary", "Cookie", buf) {
 		h.Add("Vary", "Cookie")
-		return
 	}
-	buf[0] = "Cookie"
-	h["Vary"] = buf[:1:1]
 }
 
 // A commitWriter commits the session before the first byte of the

@@ -81,14 +81,6 @@ func (cd Codec[T]) ParseCookieHeader(c *Cookie, cookieHeader string) (T, bool) {
 	return parseCookie(c, cd, nil, cookieHeader)
 }
 
-// untypedCodec is the runtime's codec of T, or encoding/json's.
-func untypedCodec[T any]() Codec[T] {
-	if cd, ok := codecOf[T](); ok {
-		return cd
-	}
-	return JSON[T]()
-}
-
 func parseCookie[T any](c *Cookie, cd Codec[T], r *http.Request, header string) (T, bool) {
 	var zero T
 	wire, ok := cookieValue(header, c.cookie.Name)
